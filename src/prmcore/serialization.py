@@ -1,0 +1,203 @@
+"""Dict and JSON round trips for every prmcore domain object, through one cattrs converter.
+
+The wire format is plain JSON: ``Decimal`` as a string (never a float, so no precision is lost),
+dates and datetimes as ISO 8601 strings, enums by value, tuples and sets as lists, attrs classes
+as objects keyed by field name. Loading validates fully and fails with one
+:class:`~prmcore.errors.ValidationError` that lists every problem with its path
+(``locations[0].country``); unknown keys are problems too, so a typo never passes silently.
+
+Example:
+    >>> from prmcore import Money
+    >>> to_dict(Money("12.30", "EUR"))
+    {'amount': '12.30', 'currency': 'EUR'}
+    >>> from_dict(Money, {"amount": "12.30", "currency": "EUR"})
+    Money('12.30', 'EUR')
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+import cattrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+
+from prmcore.errors import Problem, PrmError, ValidationError, join_path
+
+__all__ = ["converter", "from_dict", "from_json", "to_dict", "to_json"]
+
+T = TypeVar("T")
+
+
+def _structure_decimal(value: object, _: type) -> Decimal:
+    if isinstance(value, float):
+        raise TypeError(
+            f"float {value!r} is not accepted for an exact amount: pass a str or Decimal"
+        )
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        raise ValidationError(
+            f"must be a decimal number as a string, got {type(value).__name__} {value!r}"
+        )
+    try:
+        result = Decimal(value)
+    except InvalidOperation:
+        raise ValidationError(f"not a decimal number: {value!r}") from None
+    if not result.is_finite():
+        raise ValidationError(f"must be finite, got {value!r}")
+    return result
+
+
+def _structure_date(value: object, _: type) -> dt.date:
+    if isinstance(value, dt.datetime) or not isinstance(value, str | dt.date):
+        raise ValidationError(f"must be an ISO date string (YYYY-MM-DD), got {value!r}")
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(f"must be an ISO date (YYYY-MM-DD), got {value!r}") from None
+
+
+def _structure_datetime(value: object, _: type) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValidationError(f"must be an ISO 8601 datetime string, got {value!r}")
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(f"must be an ISO 8601 datetime, got {value!r}") from None
+
+
+def _structure_str(value: object, _: type) -> str:
+    # cattrs would call str() on anything; an int where a name belongs is a mistake.
+    if not isinstance(value, str):
+        raise ValidationError(f"must be a string, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _structure_int(value: object, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"must be an integer, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _structure_bool(value: object, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationError(f"must be true or false, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
+    conv.register_unstructure_hook(Decimal, str)
+    conv.register_structure_hook(Decimal, _structure_decimal)
+    conv.register_unstructure_hook(dt.date, dt.date.isoformat)
+    conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
+    conv.register_structure_hook(dt.datetime, _structure_datetime)
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_unstructure_hook_func(
+        lambda t: t in (frozenset, set) or getattr(t, "__origin__", None) in (frozenset, set),
+        lambda value: sorted(conv.unstructure(v) for v in value),
+    )
+    return conv
+
+
+converter: cattrs.Converter = _make_converter()
+"""The shared converter. Subpackages register hooks for their own types on it at import."""
+
+
+def _problems(exc: BaseException, path: str) -> list[Problem]:
+    """Flatten a cattrs exception tree into problems with field paths."""
+    if isinstance(exc, ValidationError):
+        return [p.prefixed(path) for p in exc.problems]
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return [
+            Problem(join_path(path, key), "unknown field (not part of the schema)")
+            for key in sorted(exc.extra_fields)
+        ]
+    if isinstance(exc, ClassValidationError | IterableValidationError):
+        found: list[Problem] = []
+        for sub in exc.exceptions:
+            sub_path = path
+            for note in getattr(sub, "__notes__", ()):
+                if isinstance(note, AttributeValidationNote):
+                    sub_path = join_path(path, note.name)
+                elif isinstance(note, IterableValidationNote):
+                    sub_path = join_path(path, f"[{note.index}]")
+            if isinstance(sub, KeyError) and sub_path != path:
+                found.append(Problem(sub_path, "required field is missing"))
+            else:
+                found.extend(_problems(sub, sub_path))
+        return found
+    if isinstance(exc, TypeError) and "float" in str(exc):
+        raise exc
+    if isinstance(exc, PrmError):
+        return [Problem(path, str(exc))]
+    return [Problem(path, _describe(exc))]
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, ValueError) and str(exc):
+        return str(exc)
+    if isinstance(exc, TypeError):
+        return f"wrong type: {exc}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def to_dict(obj: object) -> Any:
+    """Turn a domain object into JSON-ready data (dicts, lists, strings, numbers, booleans).
+
+    Money and other exact numbers become strings; dates become ISO strings.
+    """
+    return converter.unstructure(obj)
+
+
+def from_dict(cls: type[T], data: object) -> T:
+    """Build a *cls* from data made by :func:`to_dict` (or written by hand), validating fully.
+
+    Raises:
+        ValidationError: Listing every problem, each with its field path.
+        TypeError: A float was given where an exact amount belongs.
+    """
+    try:
+        return converter.structure(data, cls)
+    except (ClassValidationError, IterableValidationError) as exc:
+        raise ValidationError(_problems(exc, "")) from None
+    except ValidationError:
+        raise
+    except (ValueError, KeyError, AttributeError) as exc:
+        raise ValidationError(_describe(exc)) from None
+
+
+def to_json(obj: object, *, indent: int | None = None) -> str:
+    """Serialise a domain object to a JSON string (keys in field order)."""
+    return json.dumps(to_dict(obj), indent=indent, ensure_ascii=False)
+
+
+def from_json(cls: type[T], text: str | bytes) -> T:
+    """Parse JSON made by :func:`to_json` and build a *cls*, validating fully.
+
+    JSON numbers with a fraction are read as ``Decimal``, never ``float``.
+
+    Raises:
+        ValidationError: The text is not JSON, or the data is invalid (every problem listed).
+    """
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(f"not valid JSON: {exc}") from None
+    return from_dict(cls, data)
