@@ -17,7 +17,14 @@ from typing import Any
 
 from prmcore.errors import Problem, ValidationError, join_path
 
-__all__ = ["Checks", "country_codes", "is_country_code", "to_tuple", "upper_or_none"]
+__all__ = [
+    "Checks",
+    "Validated",
+    "country_codes",
+    "is_country_code",
+    "to_tuple",
+    "upper_or_none",
+]
 
 _NON_COUNTRY_CODES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"})
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]{0,127}$")
@@ -28,9 +35,10 @@ def country_codes() -> frozenset[str]:
     """ISO 3166-1 alpha-2 codes known to CLDR (through babel), without CLDR's pseudo-regions."""
     from babel import Locale
 
+    codes = (str(key) for key in Locale("en").territories)
     return frozenset(
         code
-        for code in Locale("en").territories
+        for code in codes
         if len(code) == 2 and code.isalpha() and code not in _NON_COUNTRY_CODES
     )
 
@@ -78,9 +86,7 @@ class Checks:
         """*value* must be an instance of *kind*."""
         if isinstance(value, kind):
             return True
-        names = (
-            " or ".join(k.__name__ for k in kind) if isinstance(kind, tuple) else kind.__name__
-        )
+        names = " or ".join(k.__name__ for k in kind) if isinstance(kind, tuple) else kind.__name__
         self.add(path, f"must be {names}, got {type(value).__name__} {value!r}")
         return False
 
@@ -202,7 +208,8 @@ class Checks:
         if not self.instance(path, values, tuple):
             return False
         assert isinstance(values, tuple)
-        ok = all([check(f"{path}[{i}]", item) for i, item in enumerate(values)])
+        # A list, not a generator: every item is checked, so every problem is reported.
+        ok = all([check(f"{path}[{i}]", item) for i, item in enumerate(values)])  # noqa: C419
         if unique and ok:
             seen: set[object] = set()
             for i, item in enumerate(values):
@@ -235,3 +242,23 @@ class Checks:
         """Raise one :class:`ValidationError` listing every problem, if there are any."""
         if self.problems:
             raise ValidationError(self.problems)
+
+
+class Validated:
+    """Mixin for attrs classes that validate themselves with a :class:`Checks` collector.
+
+    A subclass implements :meth:`_validate`; construction runs it and raises one
+    :class:`ValidationError` with every problem. The loader in :mod:`prmcore.serialization`
+    also runs it on partially loaded data, so a bad id and a bad nested country are reported
+    together.
+    """
+
+    __slots__ = ()
+
+    def _validate(self, c: Checks) -> None:
+        raise NotImplementedError
+
+    def __attrs_post_init__(self) -> None:
+        c = Checks()
+        self._validate(c)
+        c.done()

@@ -19,10 +19,14 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import enum
+import functools
 import json
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
 from cattrs.errors import (
     AttributeValidationNote,
@@ -32,9 +36,17 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
-from prmcore.errors import Problem, PrmError, ValidationError, join_path
+from prmcore._checks import Checks, Validated
+from prmcore.errors import PrmError, Problem, ValidationError, join_path
 
-__all__ = ["converter", "from_dict", "from_json", "to_dict", "to_json"]
+__all__ = [
+    "converter",
+    "from_dict",
+    "from_json",
+    "storage_converter",
+    "to_dict",
+    "to_json",
+]
 
 T = TypeVar("T")
 
@@ -98,8 +110,24 @@ def _structure_bool(value: object, _: type) -> bool:
     return value
 
 
-def _make_converter() -> cattrs.Converter:
-    conv = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
+def _unstructure_enum(member: enum.Enum) -> Any:
+    return member.value
+
+
+def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
+    try:
+        return cls(value)
+    except ValueError:
+        choices = ", ".join(repr(m.value) for m in cls)
+        raise ValidationError(f"must be one of {choices}; got {value!r}") from None
+
+
+def _make_converter(*, detailed: bool) -> cattrs.Converter:
+    conv = cattrs.Converter(detailed_validation=detailed, forbid_extra_keys=detailed)
+    # StrEnum is also a str: register on it explicitly so the str hooks below do not win.
+    for base in (enum.Enum, enum.StrEnum, enum.IntEnum):
+        conv.register_unstructure_hook(base, _unstructure_enum)
+        conv.register_structure_hook(base, _structure_enum)
     conv.register_unstructure_hook(Decimal, str)
     conv.register_structure_hook(Decimal, _structure_decimal)
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
@@ -113,11 +141,84 @@ def _make_converter() -> cattrs.Converter:
         lambda t: t in (frozenset, set) or getattr(t, "__origin__", None) in (frozenset, set),
         lambda value: sorted(conv.unstructure(v) for v in value),
     )
+    if detailed:
+        conv.register_structure_hook_factory(
+            lambda t: isinstance(t, type) and issubclass(t, Validated) and attrs.has(t),
+            lambda t: functools.partial(_structure_validated, conv),
+        )
     return conv
 
 
-converter: cattrs.Converter = _make_converter()
-"""The shared converter. Subpackages register hooks for their own types on it at import."""
+_MISSING = object()
+
+
+def _structure_validated(conv: cattrs.Converter, data: object, cls: type[T]) -> T:
+    """Load a self-validating attrs class field by field, so that problems in the data
+    (wrong types, unknown keys, missing fields) and problems the class itself finds are all
+    reported together, each with its path."""
+    if not isinstance(data, Mapping):
+        raise ValidationError(f"must be an object (a mapping), got {type(data).__name__}")
+    attrs.resolve_types(cls)  # type: ignore[type-var]
+    fields = attrs.fields(cls)  # type: ignore[arg-type]
+    known = {f.name for f in fields}
+    problems = [
+        Problem(str(key), "unknown field (not part of the schema)")
+        for key in data
+        if key not in known
+    ]
+    values: dict[str, object] = {}
+    failed: set[str] = set()
+    for field in fields:
+        if field.name not in data:
+            if field.default is attrs.NOTHING:
+                problems.append(Problem(field.name, "required field is missing"))
+                failed.add(field.name)
+            continue
+        try:
+            values[field.name] = conv.structure(data[field.name], field.type)
+        except (ClassValidationError, IterableValidationError, PrmError) as exc:
+            problems.extend(_problems(exc, field.name))
+            failed.add(field.name)
+        except (ValueError, KeyError) as exc:
+            problems.append(Problem(field.name, _describe(exc)))
+            failed.add(field.name)
+    if not problems:
+        return cls(**values)
+    # Some fields could not be loaded: run the class's own checks on the ones that could,
+    # keeping only problems that are not about (or inside) a field already reported.
+    partial = object.__new__(cls)
+    for field in fields:
+        if field.name in values:
+            value = values[field.name]
+            if field.converter is not None and callable(field.converter):
+                value = field.converter(value)
+        elif field.name in failed:
+            value = _MISSING
+        elif isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+            value = field.default.factory()
+        else:
+            value = field.default
+        object.__setattr__(partial, field.name, value)
+    checks = Checks()
+    try:
+        partial._validate(checks)  # type: ignore[attr-defined]
+    except Exception:  # a check tripping over a missing field adds nothing
+        checks.problems.clear()
+    problems.extend(p for p in checks.problems if not any(_within(p.path, name) for name in failed))
+    raise ValidationError(problems)
+
+
+def _within(path: str, name: str) -> bool:
+    return path == name or path.startswith((name + ".", name + "["))
+
+
+converter: cattrs.Converter = _make_converter(detailed=True)
+"""The validating converter used by :func:`from_dict` and :func:`from_json`. Subpackages
+register hooks for their own types on it at import."""
+
+storage_converter: cattrs.Converter = _make_converter(detailed=False)
+"""A faster converter for data the library wrote itself (repositories). Objects are still
+validated by their constructors; only the per-field error bookkeeping is skipped."""
 
 
 def _problems(exc: BaseException, path: str) -> list[Problem]:
