@@ -33,7 +33,7 @@ pytest: $(STAMP_DEV)
 	$(BIN)/python -m pytest --cov=prmcore --cov-branch --cov-report=term --cov-fail-under=90
 
 docs: $(STAMP_DEV)
-	$(BIN)/mkdocs build --strict --site-dir $(VENV)/site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site
 
 test: lint typecheck docs pytest
 

@@ -1,0 +1,342 @@
+"""The prmcore demo: a small partner program stored in SQLite, then summarised.
+
+``make demo`` runs this script. It builds a realistic channel program (partners of every kind in
+several countries, the people who work for them, their agreements, customer accounts and product
+lines) through the partner service and the SQLite store, then reads it back and prints a
+summary. Everything is deterministic: the same program and the same output on every run.
+
+The routing, conflict, commission and certification capabilities extend this demo as they land.
+
+Set ``PRMCORE_DEMO_DIR`` to choose where ``demo.sqlite3`` is written (default: the current
+directory).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+from prmcore.domain import (
+    Account,
+    Affiliation,
+    Agreement,
+    AgreementKind,
+    Capacity,
+    Location,
+    Partner,
+    PartnerKind,
+    PartnerStatus,
+    Person,
+    ProductLine,
+)
+from prmcore.events import FixedClock, RecordingSink, SequentialIds
+from prmcore.money import Money
+from prmcore.partner_service import PartnerService
+from prmcore.periods import FiscalYearCalendar, QuarterCalendar, trailing
+from prmcore.repositories import SqliteStore, SqliteUnitOfWork
+
+AS_OF = dt.date(2026, 11, 15)
+FISCAL_START_MONTH = 2  # the vendor's fiscal year starts on 1 February
+
+PRODUCT_LINES = [
+    ProductLine(id="fw", name="Next-gen firewall"),
+    ProductLine(id="edr", name="Endpoint detection and response"),
+    ProductLine(id="siem", name="Security analytics (SIEM)"),
+    ProductLine(id="vpn", name="Zero-trust access", description="Replaces legacy VPN"),
+    ProductLine(id="legacy-av", name="Legacy antivirus", active=False),
+]
+
+# fmt: off
+# (id, name, kind, status, level, country, region, postal, city, lat, lon, lines, parent)
+PARTNERS: list[tuple[str, str, PartnerKind, PartnerStatus, str | None, str, str | None, str,
+                     str, float, float, tuple[str, ...], str | None]] = [
+    ("dist-eu", "Euronet Distribution GmbH", PartnerKind.DISTRIBUTOR, PartnerStatus.ACTIVE,
+     "platinum", "DE", "HE", "60311", "Frankfurt", 50.11, 8.68, ("fw", "edr", "siem", "vpn"), None),
+    ("dist-na", "Pinecrest Distribution Inc.", PartnerKind.DISTRIBUTOR, PartnerStatus.ACTIVE,
+     "platinum", "US", "TX", "75201", "Dallas", 32.78, -96.80, ("fw", "edr", "siem", "vpn"), None),
+    ("res-hh", "Nordlicht IT GmbH", PartnerKind.RESELLER, PartnerStatus.ACTIVE,
+     "gold", "DE", "HH", "20095", "Hamburg", 53.55, 9.99, ("fw", "vpn"), "dist-eu"),
+    ("res-muc", "Alpenblick Systemhaus GmbH & Co. KG", PartnerKind.RESELLER, PartnerStatus.ACTIVE,
+     "silver", "DE", "BY", "80331", "München", 48.14, 11.58, ("fw", "edr"), "dist-eu"),
+    ("res-par", "Sécurité Lumière SAS", PartnerKind.RESELLER, PartnerStatus.ACTIVE,
+     "gold", "FR", "IDF", "75002", "Paris", 48.87, 2.34, ("edr", "siem"), "dist-eu"),
+    ("res-lyo", "Rhône Réseaux SARL", PartnerKind.RESELLER, PartnerStatus.ONBOARDING,
+     None, "FR", "ARA", "69002", "Lyon", 45.76, 4.83, ("fw",), "dist-eu"),
+    ("res-ams", "Grachtwerk B.V.", PartnerKind.RESELLER, PartnerStatus.ACTIVE,
+     "silver", "NL", "NH", "1012", "Amsterdam", 52.37, 4.90, ("fw", "vpn"), "dist-eu"),
+    ("res-ldn", "Thameside Secure Ltd", PartnerKind.RESELLER, PartnerStatus.ACTIVE,
+     "gold", "GB", "ENG", "EC2A", "London", 51.52, -0.08, ("fw", "edr", "siem"), None),
+    ("res-man", "Northern Quarter Networks Ltd", PartnerKind.RESELLER, PartnerStatus.SUSPENDED,
+     "silver", "GB", "ENG", "M1", "Manchester", 53.48, -2.24, ("fw",), None),
+    ("res-nyc", "Hudson Perimeter LLC", PartnerKind.RESELLER, PartnerStatus.ACTIVE,
+     "gold", "US", "NY", "10001", "New York", 40.75, -73.99, ("fw", "edr"), "dist-na"),
+    ("res-sfo", "Golden Gate Cyber Inc.", PartnerKind.RESELLER, PartnerStatus.ACTIVE,
+     "platinum", "US", "CA", "94105", "San Francisco", 37.79, -122.40, ("edr", "siem", "vpn"),
+     "dist-na"),
+    ("res-chi", "Lakefront Systems Corp.", PartnerKind.RESELLER, PartnerStatus.ACTIVE,
+     "silver", "US", "IL", "60601", "Chicago", 41.89, -87.62, ("fw",), "dist-na"),
+    ("res-tor", "Maple Shield Technologies Inc.", PartnerKind.RESELLER, PartnerStatus.ACTIVE,
+     "gold", "CA", "ON", "M5H", "Toronto", 43.65, -79.38, ("fw", "vpn"), "dist-na"),
+    ("msp-ber", "Spree Managed Services GmbH", PartnerKind.MSP, PartnerStatus.ACTIVE,
+     "gold", "DE", "BE", "10117", "Berlin", 52.52, 13.39, ("edr", "siem"), None),
+    ("msp-aus", "Southern Cross Managed Security Pty Ltd", PartnerKind.MSP, PartnerStatus.ACTIVE,
+     "silver", "AU", "NSW", "2000", "Sydney", -33.87, 151.21, ("edr", "vpn"), None),
+    ("msp-den", "Front Range MSP LLC", PartnerKind.MSP, PartnerStatus.ONBOARDING,
+     None, "US", "CO", "80202", "Denver", 39.75, -104.99, ("edr",), None),
+    ("ref-tyo", "Sakura Advisory K.K.", PartnerKind.REFERRAL, PartnerStatus.ACTIVE,
+     "silver", "JP", "13", "100-0005", "Tokyo", 35.68, 139.76, ("siem",), None),
+    ("ref-sao", "Consultoria Paulista Ltda.", PartnerKind.REFERRAL, PartnerStatus.ACTIVE,
+     None, "BR", "SP", "01310-100", "São Paulo", -23.56, -46.66, ("fw", "edr"), None),
+    ("ref-blr", "Deccan Digital Advisors Pvt Ltd", PartnerKind.REFERRAL, PartnerStatus.PROSPECT,
+     None, "IN", "KA", "560001", "Bengaluru", 12.97, 77.59, (), None),
+    ("aff-blog", "SecOps Weekly Media Ltd", PartnerKind.AFFILIATE, PartnerStatus.ACTIVE,
+     None, "GB", "SCT", "EH1", "Edinburgh", 55.95, -3.19, ("vpn",), None),
+    ("aff-pod", "Packet Pushers Media LLC", PartnerKind.AFFILIATE, PartnerStatus.ACTIVE,
+     None, "US", "WA", "98101", "Seattle", 47.61, -122.33, ("vpn", "fw"), None),
+    ("oth-uni", "Technische Hochschule Nord", PartnerKind.OTHER, PartnerStatus.ACTIVE,
+     None, "DE", "SH", "24118", "Kiel", 54.34, 10.12, ("siem",), None),
+    ("res-syd", "Harbourline IT Pty Ltd", PartnerKind.RESELLER, PartnerStatus.TERMINATED,
+     None, "AU", "NSW", "2060", "North Sydney", -33.84, 151.21, ("fw",), None),
+    ("res-mex", "Soluciones Azteca S.A. de C.V.", PartnerKind.RESELLER, PartnerStatus.ACTIVE,
+     "silver", "MX", "CMX", "06600", "Ciudad de México", 19.43, -99.16, ("fw", "edr"), "dist-na"),
+]
+
+PEOPLE_NAMES = [
+    "Anna Schmidt", "Jonas Weber", "Claire Dubois", "Hugo Martin", "Sophie van Dijk",
+    "Oliver Hughes", "Amelia Clarke", "Ethan Brooks", "Maya Patel", "Liam O'Connor",
+    "Chloé Tremblay", "Lukas Becker", "Isla Murray", "Haruto Sato", "Yui Tanaka",
+    "Lucas Oliveira", "Ana Souza", "Arjun Rao", "Grace Kim", "Diego Hernández",
+    "Noah Fischer", "Emma Wilson", "Mila Novak", "Tomás Ruiz", "Zoe Campbell",
+    "Felix Wagner", "Nora Lindqvist", "Kenji Watanabe", "Priya Nair", "Samuel Lee",
+]
+
+ACCOUNTS = [
+    Account(id="acc-001", name="Müller Maschinenbau GmbH", domain="mueller-maschinenbau.de",
+            country="DE", external_ids={"duns": "315369934"}),
+    Account(id="acc-002", name="Bank of the Pacific", domain="bankofpacific.com", country="US",
+            house=True, is_customer=True),
+    Account(id="acc-003", name="Hôpital Saint-Éloi", domain="chu-st-eloi.fr", country="FR",
+            owner_partner_id="res-par"),
+    Account(id="acc-004", name="Tokyo Marine Logistics K.K.", domain="tml.co.jp", country="JP",
+            external_ids={"lei": "5493001KJTIIGC8Y1R12"}),
+    Account(id="acc-005", name="Brightwater Utilities plc", domain="brightwater.co.uk",
+            country="GB", is_customer=True),
+    Account(id="acc-006", name="Great Lakes Health System", domain="glhs.org", country="US",
+            owner_partner_id="res-chi"),
+]
+# fmt: on
+
+
+def build_program(store: SqliteStore, sink: RecordingSink) -> None:
+    """Create the whole sample program in *store*, through the service and units of work."""
+    clock = FixedClock(dt.datetime(2026, 11, 15, 9, 0, tzinfo=dt.UTC))
+    service = PartnerService(lambda: SqliteUnitOfWork(store, sink), clock, SequentialIds("evt"))
+
+    with SqliteUnitOfWork(store, sink) as uow:
+        for line in PRODUCT_LINES:
+            uow.product_lines.add(line)
+        for account in ACCOUNTS:
+            uow.accounts.add(account)
+        uow.commit()
+
+    # Parents first, so every reseller's distributor exists when it is registered.
+    for row in sorted(PARTNERS, key=lambda r: r[12] is not None):
+        pid, name, kind, status, level, country, region, postal, city, lat, lon, lines, parent = row
+        partner = Partner(
+            id=pid,
+            name=name,
+            kind=kind,
+            program_level_id=level,
+            locations=(
+                Location(country=country, region=region, postal_code=postal, city=city,
+                         latitude=lat, longitude=lon),
+            ),
+            product_lines=lines,
+            capacity=Capacity(max_open_leads=10 if kind is PartnerKind.RESELLER else None),
+            parent_id=parent,
+        )
+        service.register(partner)
+        for target in _path_to(status):
+            service.change_status(pid, target)
+
+    with SqliteUnitOfWork(store, sink) as uow:
+        active_ids = _staffed_partner_ids()
+        for i, name in enumerate(PEOPLE_NAMES):
+            person_id = f"per-{i + 1:03d}"
+            email = name.lower().replace(" ", ".").replace("'", "") + "@example.com"
+            uow.people.add(Person(id=person_id, name=name, email=_ascii(email)))
+            partner_id = active_ids[i % len(active_ids)]
+            uow.affiliations.add(
+                Affiliation(id=f"aff-{i + 1:03d}", person_id=person_id, partner_id=partner_id,
+                            start=dt.date(2024, 1, 1) + dt.timedelta(days=17 * i),
+                            role="sales" if i % 3 else "technical")
+            )
+        # One person moved from Manchester to London this year.
+        uow.affiliations.add(
+            Affiliation(id="aff-900", person_id="per-006", partner_id="res-man",
+                        start=dt.date(2022, 3, 1), end=dt.date(2026, 4, 30), role="sales")
+        )
+        for n, (pid, *_rest) in enumerate(PARTNERS):
+            uow.agreements.add(
+                Agreement(id=f"nda-{pid}", partner_id=pid, kind=AgreementKind.NDA,
+                          signed_on=dt.date(2023, 1, 2) + dt.timedelta(days=11 * n))
+            )
+            kind = _agreement_kind(_rest[1])
+            # Spread expiries so that some are due soon and one has lapsed.
+            expires = dt.date(2026, 12, 1) + dt.timedelta(days=23 * n - 60)
+            uow.agreements.add(
+                Agreement(id=f"main-{pid}", partner_id=pid, kind=kind,
+                          signed_on=dt.date(2024, 2, 1), expires_on=expires,
+                          title=f"{kind.value.replace('_', ' ').title()} agreement")
+            )
+        uow.commit()
+
+
+def _staffed_partner_ids() -> list[str]:
+    """The partners people work for (not prospects, not terminated), in table order."""
+    excluded = {PartnerStatus.PROSPECT, PartnerStatus.TERMINATED}
+    return [row[0] for row in PARTNERS if row[3] not in excluded]
+
+
+def _ascii(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def _agreement_kind(kind: PartnerKind) -> AgreementKind:
+    return {
+        PartnerKind.RESELLER: AgreementKind.RESELLER,
+        PartnerKind.DISTRIBUTOR: AgreementKind.DISTRIBUTION,
+        PartnerKind.REFERRAL: AgreementKind.REFERRAL,
+        PartnerKind.AFFILIATE: AgreementKind.AFFILIATE,
+        PartnerKind.MSP: AgreementKind.MSP,
+    }.get(kind, AgreementKind.OTHER)
+
+
+def _path_to(status: PartnerStatus) -> list[PartnerStatus]:
+    """The lifecycle steps from prospect to *status*."""
+    s = PartnerStatus
+    return {
+        s.PROSPECT: [],
+        s.ONBOARDING: [s.ONBOARDING],
+        s.ACTIVE: [s.ONBOARDING, s.ACTIVE],
+        s.SUSPENDED: [s.ONBOARDING, s.ACTIVE, s.SUSPENDED],
+        s.TERMINATED: [s.ONBOARDING, s.ACTIVE, s.TERMINATED],
+    }[status]
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+              for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join("  " + line for line in lines)
+
+
+def summarise(store: SqliteStore, sink: RecordingSink) -> None:
+    """Read the program back from *store* and print a readable summary."""
+    with SqliteUnitOfWork(store) as uow:
+        partners = uow.partners.list()
+        by_id = {p.id: p for p in partners}
+
+        print(f"Partner program as of {AS_OF.isoformat()}: {len(partners)} partners, "
+              f"{uow.people.count()} people, {uow.agreements.count()} agreements, "
+              f"{uow.accounts.count()} accounts, "
+              f"{len(uow.product_lines.list(active=True))} active product lines\n")
+
+        print("Partners by kind and status")
+        statuses = list(PartnerStatus)
+        counts = Counter((p.kind, p.status) for p in partners)
+        print(_table(["kind", *[s.value for s in statuses]],
+                     [[k.value, *[str(counts[(k, s)] or "·") for s in statuses]]
+                      for k in PartnerKind if any(counts[(k, s)] for s in statuses)]))
+
+        print("\nActive partners by country")
+        by_country = Counter(
+            loc.country for p in uow.partners.list(status=PartnerStatus.ACTIVE)
+            for loc in p.locations
+        )
+        print(_table(["country", "active partners"],
+                     [[c, str(n)] for c, n in sorted(by_country.items(), key=lambda x: (-x[1], x[0]))]))
+
+        print("\nDistribution tree")
+        for dist in uow.partners.list(kind=PartnerKind.DISTRIBUTOR):
+            children = uow.partners.list(parent_id=dist.id)
+            print(f"  {dist.name} [{dist.program_level_id}] → {len(children)} resellers")
+            for child in children:
+                print(f"    - {child.name} ({child.headquarters.country if child.headquarters else '?'}, "
+                      f"{child.status.value})")
+
+        print("\nCompliance: agreements on", AS_OF.isoformat())
+        lapsed, due = [], []
+        for p in uow.partners.list(status=PartnerStatus.ACTIVE):
+            in_force = uow.agreements.for_partner(p.id, as_of=AS_OF)
+            main = [a for a in in_force if a.kind is not AgreementKind.NDA]
+            if not main:
+                lapsed.append(p.name)
+            for a in main:
+                if a.expires_on is not None and (a.expires_on - AS_OF).days <= 60:
+                    due.append((a.expires_on, p.name, a.title or a.kind.value))
+        print(f"  active partners without a program agreement in force: "
+              f"{', '.join(lapsed) if lapsed else 'none'}")
+        print("  program agreements expiring within 60 days:")
+        for expires, name, title in sorted(due):
+            print(f"    {expires.isoformat()}  {name}  ({title})")
+
+        print("\nPeople affiliated on", AS_OF.isoformat(), "(top 5 partners)")
+        staff = sorted(
+            ((len(uow.affiliations.for_partner(p.id, as_of=AS_OF)), p.name) for p in partners),
+            reverse=True,
+        )[:5]
+        print(_table(["partner", "people"], [[name, str(n)] for n, name in staff]))
+        moved = uow.affiliations.for_person("per-006")
+        print("  per-006 history: " + "; ".join(
+            f"{by_id[a.partner_id].name} {a.start}..{a.end or 'now'}" for a in moved))
+
+    print("\nMarket development funds: EUR 250,000 split by level weight (largest remainder)")
+    weights = {"platinum": 5, "gold": 3, "silver": 1}
+    funded = [p for p in partners if p.status is PartnerStatus.ACTIVE and p.program_level_id]
+    parts = Money("250000", "EUR").allocate([weights[p.program_level_id or ""] for p in funded])
+    rows = [[p.name, p.program_level_id or "", part.format("en_US")]
+            for p, part in zip(funded, parts, strict=True)]
+    print(_table(["partner", "level", "MDF"], rows[:8]))
+    total = sum(parts, Money.zero("EUR"))
+    print(f"  … {len(rows)} partners; parts add up to {total.format('de_DE')} exactly: "
+          f"{total == Money('250000', 'EUR')}")
+    print(f"  one part in Japanese yen formatting: {Money(Decimal('1234567'), 'JPY').format('ja_JP')}")
+
+    fiscal = FiscalYearCalendar(start_month=FISCAL_START_MONTH)
+    quarter = QuarterCalendar(start_month=FISCAL_START_MONTH).period_containing(AS_OF)
+    window = trailing(12, AS_OF)
+    print("\nCalendar")
+    print(f"  fiscal year: {fiscal.period_containing(AS_OF)}")
+    print(f"  fiscal quarter: {quarter}")
+    print(f"  trailing 12 months: {window}")
+
+    print("\nDomain events published after commit")
+    names = Counter(type(e).__name__ for e in sink.events)
+    for name, n in sorted(names.items()):
+        print(f"  {name}: {n}")
+
+
+def main() -> None:
+    """Build the demo program in a fresh SQLite file and print its summary."""
+    folder = Path(os.environ.get("PRMCORE_DEMO_DIR", "."))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "demo.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    store = SqliteStore(path)
+    sink = RecordingSink()
+    build_program(store, sink)
+    summarise(store, sink)
+    print(f"\nStored in {path}")
+
+
+if __name__ == "__main__":
+    main()
