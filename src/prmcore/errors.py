@@ -187,13 +187,14 @@ class CurrencyMismatch(PrmError):
     def __init__(self, left: str, right: str, operation: str = "combine") -> None:
         self.left = left
         self.right = right
+        self.operation = operation
         super().__init__(
             f"cannot {operation} {left} and {right}: convert one of them first "
             "(see prmcore.money.convert)"
         )
 
-    def __reduce__(self) -> tuple[type[CurrencyMismatch], tuple[str, str]]:
-        return (type(self), (self.left, self.right))
+    def __reduce__(self) -> tuple[type[CurrencyMismatch], tuple[str, str, str]]:
+        return (type(self), (self.left, self.right, self.operation))
 
 
 class MissingRateError(PrmError):
