@@ -6,7 +6,7 @@ currencies, and splits into parts that always add up to the whole. Conversion be
 currencies needs an :class:`ExchangeRate` with a date and a source, supplied by a host's
 :class:`RateSource`, and keeps that provenance on the :class:`ConvertedAmount`.
 
-Example:
+Examples:
     >>> from decimal import Decimal
     >>> price = Money("19.99", "EUR")
     >>> total = price * 3
@@ -99,7 +99,7 @@ def currency_codes() -> frozenset[str]:
     This includes historical codes (``DEM``) and the special ``X`` codes (``XAU``, ``XDR``), so
     that old ledgers still load.
 
-    Example:
+    Examples:
         >>> "EUR" in currency_codes(), "EURO" in currency_codes()
         (True, False)
 
@@ -146,7 +146,7 @@ def minor_units(currency: str) -> int:
     Raises:
         ValidationError: At path ``currency`` for an unknown code.
 
-    Example:
+    Examples:
         >>> [minor_units(c) for c in ("JPY", "USD", "BHD", "CLF")]
         [0, 2, 3, 4]
 
@@ -309,7 +309,7 @@ class Money:
         ValidationError: Listing every problem: path ``amount`` for a non-number, NaN, infinity,
             a bool or an amount out of range; path ``currency`` for an unknown code.
 
-    Example:
+    Examples:
         >>> Money("12.30", "eur")
         Money('12.30', 'EUR')
         >>> str(Money(5, "JPY"))
@@ -342,7 +342,7 @@ class Money:
         Raises:
             ValidationError: At path ``currency`` for an unknown code.
 
-        Example:
+        Examples:
             >>> Money.zero("EUR"), sum([], Money.zero("JPY"))
             (Money('0.00', 'EUR'), Money('0', 'JPY'))
 
@@ -359,7 +359,7 @@ class Money:
             ValidationError: *units* is not an int (path ``units``) or the code is unknown
                 (path ``currency``).
 
-        Example:
+        Examples:
             >>> Money.from_minor_units(1999, "USD"), Money.from_minor_units(1999, "JPY")
             (Money('19.99', 'USD'), Money('1999', 'JPY'))
 
@@ -392,7 +392,7 @@ class Money:
         Raises:
             ValidationError: At path ``rounding`` for an unknown mode.
 
-        Example:
+        Examples:
             >>> from decimal import ROUND_HALF_UP
             >>> Money("0.125", "USD").round(), Money("0.125", "USD").round(ROUND_HALF_UP)
             (Money('0.12', 'USD'), Money('0.13', 'USD'))
@@ -422,7 +422,7 @@ class Money:
         Raises:
             ValidationError: At path ``rounding`` for an unknown mode.
 
-        Example:
+        Examples:
             >>> Money("19.995", "USD").to_minor_units()
             2000
 
@@ -455,7 +455,7 @@ class Money:
             ValidationError: Listing every bad ratio at its path (``ratios[2]``), ``ratios`` when
                 it is empty or all zero, and ``rounding`` for an unknown mode.
 
-        Example:
+        Examples:
             >>> Money("100.00", "EUR").allocate([1, 1, 1])
             (Money('33.34', 'EUR'), Money('33.33', 'EUR'), Money('33.33', 'EUR'))
             >>> Money("-10", "JPY").allocate([Decimal("0.7"), Decimal("0.3")])
@@ -481,7 +481,7 @@ class Money:
         Raises:
             ValidationError: At path ``parts`` unless it is an int of at least 1.
 
-        Example:
+        Examples:
             >>> Money("10.00", "USD").split(3)
             (Money('3.34', 'USD'), Money('3.33', 'USD'), Money('3.33', 'USD'))
 
@@ -517,7 +517,7 @@ class Money:
         Raises:
             ValidationError: At path ``locale``, ``currency_digits`` or ``format_type``.
 
-        Example:
+        Examples:
             >>> Money("1234.5", "EUR").format("de_DE")
             '1.234,50\\xa0€'
             >>> Money("-5", "USD").format(format_type="accounting")
@@ -719,7 +719,7 @@ class ExchangeRate:
         Inverting twice gives the original rate to within the last of those digits, not always
         exactly, and the source ``"ECB (inverted) (inverted)"``.
 
-        Example:
+        Examples:
             >>> inverse = ExchangeRate("EUR", "GBP", "0.8", date(2024, 1, 31), "ECB").inverse()
             >>> str(inverse)
             '1 GBP = 1.25 EUR on 2024-01-31 (ECB (inverted))'
@@ -782,7 +782,7 @@ class InMemoryRateSource:
             *allow_inverse* is not a bool (path ``allow_inverse``).
         TypeError: An item of *rates* is not an :class:`ExchangeRate`.
 
-    Example:
+    Examples:
         >>> rates = InMemoryRateSource(
         ...     [ExchangeRate("EUR", "USD", "1.0842", date(2024, 1, 31), "ECB")]
         ... )
@@ -969,7 +969,7 @@ def convert(
             path ``rates`` when the source returned a rate for another pair or a later date.
         MissingRateError: The source knows no rate for the pair on or before *as_of*.
 
-    Example:
+    Examples:
         >>> ecb = InMemoryRateSource(
         ...     [ExchangeRate("EUR", "USD", "1.0842", date(2024, 1, 31), "ECB")]
         ... )
