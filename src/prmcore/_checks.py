@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 _NON_COUNTRY_CODES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"})
-_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]{0,127}$")
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]{0,127}\Z")
 
 
 @cache

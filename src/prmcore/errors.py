@@ -84,7 +84,7 @@ class ValidationError(PrmError):
         problems: The problems, or one message string (then *path* says where).
         path: The field path for a single message.
 
-    Example:
+    Examples:
         >>> err = ValidationError([Problem("locations[0].country", "unknown country 'XX'")])
         >>> str(err)
         "1 problem: locations[0].country: unknown country 'XX'"

@@ -6,7 +6,7 @@ as objects keyed by field name. Loading validates fully and fails with one
 :class:`~prmcore.errors.ValidationError` that lists every problem with its path
 (``locations[0].country``); unknown keys are problems too, so a typo never passes silently.
 
-Example:
+Examples:
     >>> from prmcore import Money
     >>> to_dict(Money("12.30", "EUR"))
     {'amount': '12.30', 'currency': 'EUR'}
@@ -22,12 +22,14 @@ import datetime as dt
 import enum
 import functools
 import json
-from collections.abc import Mapping
+import typing
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 import attrs
 import cattrs
+from cattrs.cols import homogenous_tuple_structure_factory, list_structure_factory
 from cattrs.errors import (
     AttributeValidationNote,
     ClassValidationError,
@@ -104,6 +106,36 @@ def _structure_int(value: object, _: type) -> int:
     return value
 
 
+def _structure_float(value: object, _: type) -> float:
+    # Measurements such as coordinates: JSON numbers arrive as int or (from from_json) Decimal.
+    # A bool or a numeric string is a mistake, as it is for the constructors.
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise ValidationError(f"must be a number, got {type(value).__name__} {value!r}")
+    return float(value)
+
+
+def _sequence_hook(conv: cattrs.Converter, cls: Any) -> Callable[[object, Any], Any]:
+    # cattrs iterates whatever it gets, so "abc" would load as ("a", "b", "c") and a mapping as
+    # its keys: only a list (or tuple) is accepted where the schema has one.
+    if typing.get_origin(cls) is tuple:
+        inner = homogenous_tuple_structure_factory(cls, conv)
+    else:
+        inner = list_structure_factory(cls, conv)
+
+    def structure(value: object, type_: Any) -> Any:
+        if not isinstance(value, list | tuple):
+            raise ValidationError(f"must be a list, got {type(value).__name__} {value!r}")
+        return inner(value, type_)
+
+    return structure
+
+
+def _is_homogeneous_sequence(cls: Any) -> bool:
+    origin = typing.get_origin(cls)
+    args = typing.get_args(cls)
+    return origin is list or (origin is tuple and len(args) == 2 and args[1] is Ellipsis)
+
+
 def _structure_bool(value: object, _: type) -> bool:
     if not isinstance(value, bool):
         raise ValidationError(f"must be true or false, got {type(value).__name__} {value!r}")
@@ -137,6 +169,10 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook(float, _structure_float)
+    conv.register_structure_hook_factory(
+        _is_homogeneous_sequence, functools.partial(_sequence_hook, conv)
+    )
     conv.register_unstructure_hook_func(
         lambda t: t in (frozenset, set) or getattr(t, "__origin__", None) in (frozenset, set),
         lambda value: sorted(conv.unstructure(v) for v in value),
@@ -289,6 +325,11 @@ def to_json(obj: object, *, indent: int | None = None) -> str:
     return json.dumps(to_dict(obj), indent=indent, ensure_ascii=False)
 
 
+def _refuse_constant(name: str) -> Any:
+    # Python's json reads NaN and Infinity, which are not JSON and never exact amounts.
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def from_json(cls: type[T], text: str | bytes) -> T:
     """Parse JSON made by :func:`to_json` and build a *cls*, validating fully.
 
@@ -298,7 +339,7 @@ def from_json(cls: type[T], text: str | bytes) -> T:
         ValidationError: The text is not JSON, or the data is invalid (every problem listed).
     """
     try:
-        data = json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as exc:
+        data = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+    except ValueError as exc:  # JSONDecodeError, or bytes that are not UTF-8/16/32
         raise ValidationError(f"not valid JSON: {exc}") from None
     return from_dict(cls, data)

@@ -15,14 +15,24 @@ from prmcore.domain.ids import AccountId, PartnerId
 
 __all__ = ["Account", "ExternalId"]
 
-_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
-_SCHEME_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+_DOMAIN_RE = re.compile(
+    r"^(?=.{1,253}\Z)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}\Z"
+)
+_SCHEME_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}\Z")
 
 
 def _external_ids(value: object) -> object:
     # Accept {"duns": "..."} for convenience; store a sorted tuple so the object stays hashable.
     if isinstance(value, Mapping):
-        return tuple(ExternalId(str(k), v) for k, v in sorted(value.items(), key=lambda kv: kv[0]))
+        items = sorted(((str(k), v) for k, v in value.items()), key=lambda kv: kv[0])
+        checks = Checks()
+        ids = []
+        for i, (scheme, ext) in enumerate(items):
+            # Report a bad entry where it lands in the stored tuple, not as a bare "value".
+            with checks.nested(f"external_ids[{i}]"):
+                ids.append(ExternalId(scheme, ext))
+        checks.done()
+        return tuple(ids)
     if isinstance(value, list):
         return tuple(value)
     return value

@@ -166,7 +166,7 @@ class Partner(Validated):
     Raises:
         ValidationError: Listing every bad field with its path (``locations[0].country``).
 
-    Example:
+    Examples:
         >>> p = Partner(id="p-1", name="Acme IT", kind=PartnerKind.RESELLER,
         ...             locations=(Location(country="de", postal_code="80331"),))
         >>> p.transition(PartnerStatus.ONBOARDING).status
