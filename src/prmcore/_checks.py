@@ -8,6 +8,7 @@ promises to list *every* problem with its path.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ __all__ = [
     "Validated",
     "country_codes",
     "is_country_code",
+    "to_enum",
     "to_tuple",
     "upper_or_none",
 ]
@@ -58,6 +60,20 @@ def to_tuple(value: object) -> Any:
     if isinstance(value, list | tuple):
         return tuple(value)
     return value
+
+
+def to_enum(enum_type: type[enum.Enum], value: object) -> Any:
+    """For attrs converters: accept an enum member or its value (``"reseller"``); anything
+    else is passed through unchanged for the class's checks to report with its path.
+
+    (mypy's attrs plugin needs converters to be named functions, so each class wraps this in a
+    small ``def``.)"""
+    if isinstance(value, enum_type):
+        return value
+    try:
+        return enum_type(value)
+    except ValueError:
+        return value
 
 
 class Checks:
@@ -218,6 +234,14 @@ class Checks:
                     ok = False
                 seen.add(item)
         return ok
+
+    def member(self, path: str, value: object, enum_type: type[enum.Enum]) -> bool:
+        """*value* must be a member of *enum_type* (the message lists the allowed values)."""
+        if isinstance(value, enum_type):
+            return True
+        allowed = ", ".join(repr(m.value) for m in enum_type)
+        self.add(path, f"must be one of {allowed}; got {value!r}")
+        return False
 
     def one_of(self, path: str, value: object, choices: Iterable[object]) -> bool:
         """*value* must be one of *choices*."""

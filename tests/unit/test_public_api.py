@@ -26,7 +26,7 @@ def test_there_are_public_modules() -> None:
 @pytest.mark.parametrize("name", PUBLIC_MODULES)
 def test_module_has_docstring_and_all(name: str) -> None:
     module = importlib.import_module(name)
-    assert module.__doc__ and module.__doc__.strip(), f"{name} has no module docstring"
+    assert (module.__doc__ or "").strip(), f"{name} has no module docstring"
     assert hasattr(module, "__all__"), f"{name} has no __all__"
     assert len(set(module.__all__)) == len(module.__all__), f"{name}.__all__ has duplicates"
 

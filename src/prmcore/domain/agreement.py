@@ -10,7 +10,7 @@ import enum
 
 import attrs
 
-from prmcore._checks import Checks, Validated
+from prmcore._checks import Checks, Validated, to_enum
 from prmcore.domain.ids import AgreementId, PartnerId
 
 __all__ = ["Agreement", "AgreementKind"]
@@ -31,6 +31,11 @@ class AgreementKind(enum.StrEnum):
     DATA_PROCESSING = "data_processing"
     MDF = "mdf"
     OTHER = "other"
+
+
+def _to_kind(value: object) -> AgreementKind:
+    result: AgreementKind = to_enum(AgreementKind, value)
+    return result
 
 
 @attrs.frozen
@@ -54,7 +59,7 @@ class Agreement(Validated):
 
     id: AgreementId
     partner_id: PartnerId
-    kind: AgreementKind
+    kind: AgreementKind = attrs.field(converter=_to_kind)
     signed_on: dt.date
     expires_on: dt.date | None = None
     title: str | None = None
@@ -63,7 +68,7 @@ class Agreement(Validated):
     def _validate(self, c: Checks) -> None:
         c.identifier("id", self.id)
         c.identifier("partner_id", self.partner_id)
-        c.instance("kind", self.kind, AgreementKind)
+        c.member("kind", self.kind, AgreementKind)
         if c.date("signed_on", self.signed_on) and c.optional_date("expires_on", self.expires_on):
             c.date_order("signed_on", self.signed_on, "expires_on", self.expires_on)
         c.optional_text("title", self.title, max_length=300)

@@ -12,7 +12,7 @@ from types import MappingProxyType
 
 import attrs
 
-from prmcore._checks import Checks, Validated, to_tuple, upper_or_none
+from prmcore._checks import Checks, Validated, to_enum, to_tuple, upper_or_none
 from prmcore.domain.ids import PartnerId, ProductLineId, ProgramLevelId
 from prmcore.errors import InvalidTransition, ValidationError
 
@@ -67,6 +67,16 @@ PARTNER_TRANSITIONS: Mapping[PartnerStatus, frozenset[PartnerStatus]] = MappingP
     }
 )
 """The allowed status changes: ``PARTNER_TRANSITIONS[current]`` is the set of next states."""
+
+
+def _to_kind(value: object) -> PartnerKind:
+    result: PartnerKind = to_enum(PartnerKind, value)
+    return result
+
+
+def _to_status(value: object) -> PartnerStatus:
+    result: PartnerStatus = to_enum(PartnerStatus, value)
+    return result
 
 
 def _optional_float(value: object) -> object:
@@ -177,8 +187,8 @@ class Partner(Validated):
 
     id: PartnerId
     name: str
-    kind: PartnerKind
-    status: PartnerStatus = PartnerStatus.PROSPECT
+    kind: PartnerKind = attrs.field(converter=_to_kind)
+    status: PartnerStatus = attrs.field(default=PartnerStatus.PROSPECT, converter=_to_status)
     program_level_id: ProgramLevelId | None = None
     locations: tuple[Location, ...] = attrs.field(default=(), converter=to_tuple)
     product_lines: tuple[ProductLineId, ...] = attrs.field(default=(), converter=to_tuple)
@@ -189,8 +199,8 @@ class Partner(Validated):
     def _validate(self, c: Checks) -> None:
         c.identifier("id", self.id)
         c.text("name", self.name, max_length=300)
-        c.instance("kind", self.kind, PartnerKind)
-        c.instance("status", self.status, PartnerStatus)
+        c.member("kind", self.kind, PartnerKind)
+        c.member("status", self.status, PartnerStatus)
         c.optional_identifier("program_level_id", self.program_level_id)
         c.each("locations", self.locations, lambda p, v: c.instance(p, v, Location))
         c.each("product_lines", self.product_lines, c.identifier, unique=True)

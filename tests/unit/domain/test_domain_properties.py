@@ -46,7 +46,7 @@ DOMAIN = [
     (ps.partners(), Partner, "name", " "),
     (ps.people(), Person, "email", "not-an-address"),
     (ps.affiliations(), Affiliation, "start", dt.datetime(2024, 1, 1)),
-    (ps.agreements(), Agreement, "kind", "nda"),
+    (ps.agreements(), Agreement, "kind", "non-disclosure"),
     (ps.external_ids(), ExternalId, "scheme", "DUNS"),
     (ps.accounts(), Account, "domain", "https://example.com"),
     (ps.contacts(), Contact, "email", "no-at-sign"),

@@ -179,8 +179,8 @@ def test_partner_reports_every_problem_with_its_path() -> None:
         Partner(
             id="",  # type: ignore[arg-type]
             name="",
-            kind="reseller",  # type: ignore[arg-type]
-            status="active",  # type: ignore[arg-type]
+            kind="resold",  # type: ignore[arg-type]
+            status="live",  # type: ignore[arg-type]
             program_level_id="gold level",  # type: ignore[arg-type]
             locations=(Location("DE"), {"country": "DE"}),  # type: ignore[arg-type]
             capacity=None,  # type: ignore[arg-type]
@@ -200,7 +200,10 @@ def test_partner_reports_every_problem_with_its_path() -> None:
     )
     found = problems(excinfo)
     assert found["name"] == "must not be empty"
-    assert found["kind"] == "must be PartnerKind, got str 'reseller'"
+    assert found["kind"] == (
+        "must be one of 'reseller', 'distributor', 'referral', 'affiliate', 'msp', 'other'; "
+        "got 'resold'"
+    )
     assert found["locations[1]"] == "must be Location, got dict {'country': 'DE'}"
     assert found["capacity"] == "must be Capacity, got NoneType None"
     assert found["version"] == "must be at least 0, got -1"
@@ -312,3 +315,9 @@ def test_full_lifecycle() -> None:
     for step in ("onboarding", "active", "suspended", "active", "terminated"):
         p = p.transition(step)
         assert p.status == step
+
+
+def test_kind_and_status_accept_their_string_values() -> None:
+    p = partner(kind="msp", status="suspended")
+    assert p.kind is PartnerKind.MSP
+    assert p.status is PartnerStatus.SUSPENDED
