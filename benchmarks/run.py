@@ -138,7 +138,8 @@ def store_partners(args: argparse.Namespace) -> list[Row]:
                 with stopwatch(load_s), uow_type(store) as uow:
                     got = uow.partners.list()
                 assert len(got) == args.n, (label, len(got))
-                assert got[0].id == partners[0].id and got[-1] == _v1(partners[-1])
+                assert got[0].id == partners[0].id
+                assert got[-1] == _v1(partners[-1])
                 close = getattr(store, "close", None)
                 if close is not None:
                     close()
@@ -184,9 +185,13 @@ def print_table(name: str, rows: list[Row]) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the chosen benchmarks; return a process exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("names", nargs="*", help=f"benchmarks to run (default: all of {list(BENCHMARKS)})")
+    parser.add_argument(
+        "names", nargs="*", help=f"benchmarks to run (default: all of {list(BENCHMARKS)})"
+    )
     parser.add_argument("--n", type=int, default=100_000, help="objects per run")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per case; the median is reported")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per case; the median is reported"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS, help="directory for JSON results")
     args = parser.parse_args(argv)
     unknown = [n for n in args.names if n not in BENCHMARKS]

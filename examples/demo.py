@@ -151,8 +151,14 @@ def build_program(store: SqliteStore, sink: RecordingSink) -> None:
             kind=kind,
             program_level_id=level,
             locations=(
-                Location(country=country, region=region, postal_code=postal, city=city,
-                         latitude=lat, longitude=lon),
+                Location(
+                    country=country,
+                    region=region,
+                    postal_code=postal,
+                    city=city,
+                    latitude=lat,
+                    longitude=lon,
+                ),
             ),
             product_lines=lines,
             capacity=Capacity(max_open_leads=10 if kind is PartnerKind.RESELLER else None),
@@ -170,27 +176,46 @@ def build_program(store: SqliteStore, sink: RecordingSink) -> None:
             uow.people.add(Person(id=person_id, name=name, email=_ascii(email)))
             partner_id = active_ids[i % len(active_ids)]
             uow.affiliations.add(
-                Affiliation(id=f"aff-{i + 1:03d}", person_id=person_id, partner_id=partner_id,
-                            start=dt.date(2024, 1, 1) + dt.timedelta(days=17 * i),
-                            role="sales" if i % 3 else "technical")
+                Affiliation(
+                    id=f"aff-{i + 1:03d}",
+                    person_id=person_id,
+                    partner_id=partner_id,
+                    start=dt.date(2024, 1, 1) + dt.timedelta(days=17 * i),
+                    role="sales" if i % 3 else "technical",
+                )
             )
-        # One person moved from Manchester to London this year.
+        # per-006 worked for the (now suspended) Manchester reseller until April.
         uow.affiliations.add(
-            Affiliation(id="aff-900", person_id="per-006", partner_id="res-man",
-                        start=dt.date(2022, 3, 1), end=dt.date(2026, 4, 30), role="sales")
+            Affiliation(
+                id="aff-900",
+                person_id="per-006",
+                partner_id="res-man",
+                start=dt.date(2022, 3, 1),
+                end=dt.date(2026, 4, 30),
+                role="sales",
+            )
         )
         for n, (pid, *_rest) in enumerate(PARTNERS):
             uow.agreements.add(
-                Agreement(id=f"nda-{pid}", partner_id=pid, kind=AgreementKind.NDA,
-                          signed_on=dt.date(2023, 1, 2) + dt.timedelta(days=11 * n))
+                Agreement(
+                    id=f"nda-{pid}",
+                    partner_id=pid,
+                    kind=AgreementKind.NDA,
+                    signed_on=dt.date(2023, 1, 2) + dt.timedelta(days=11 * n),
+                )
             )
             kind = _agreement_kind(_rest[1])
             # Spread expiries so that some are due soon and one has lapsed.
-            expires = dt.date(2026, 12, 1) + dt.timedelta(days=23 * n - 60)
+            expires = AS_OF + dt.timedelta(days=(47 * n) % 420 - 30)
             uow.agreements.add(
-                Agreement(id=f"main-{pid}", partner_id=pid, kind=kind,
-                          signed_on=dt.date(2024, 2, 1), expires_on=expires,
-                          title=f"{kind.value.replace('_', ' ').title()} agreement")
+                Agreement(
+                    id=f"main-{pid}",
+                    partner_id=pid,
+                    kind=kind,
+                    signed_on=dt.date(2024, 2, 1),
+                    expires_on=expires,
+                    title=f"{kind.value.replace('_', ' ').title()} agreement",
+                )
             )
         uow.commit()
 
@@ -230,10 +255,13 @@ def _path_to(status: PartnerStatus) -> list[PartnerStatus]:
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
-              for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)),
-             "  ".join("-" * w for w in widths)]
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+    ]
+    lines = [
+        "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)),
+        "  ".join("-" * w for w in widths),
+    ]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     return "\n".join("  " + line for line in lines)
 
@@ -244,33 +272,47 @@ def summarise(store: SqliteStore, sink: RecordingSink) -> None:
         partners = uow.partners.list()
         by_id = {p.id: p for p in partners}
 
-        print(f"Partner program as of {AS_OF.isoformat()}: {len(partners)} partners, "
-              f"{uow.people.count()} people, {uow.agreements.count()} agreements, "
-              f"{uow.accounts.count()} accounts, "
-              f"{len(uow.product_lines.list(active=True))} active product lines\n")
+        print(
+            f"Partner program as of {AS_OF.isoformat()}: {len(partners)} partners, "
+            f"{uow.people.count()} people, {uow.agreements.count()} agreements, "
+            f"{uow.accounts.count()} accounts, "
+            f"{len(uow.product_lines.list(active=True))} active product lines\n"
+        )
 
         print("Partners by kind and status")
         statuses = list(PartnerStatus)
         counts = Counter((p.kind, p.status) for p in partners)
-        print(_table(["kind", *[s.value for s in statuses]],
-                     [[k.value, *[str(counts[(k, s)] or "·") for s in statuses]]
-                      for k in PartnerKind if any(counts[(k, s)] for s in statuses)]))
+        print(
+            _table(
+                ["kind", *[s.value for s in statuses]],
+                [
+                    [k.value, *[str(counts[(k, s)] or "·") for s in statuses]]
+                    for k in PartnerKind
+                    if any(counts[(k, s)] for s in statuses)
+                ],
+            )
+        )
 
         print("\nActive partners by country")
         by_country = Counter(
-            loc.country for p in uow.partners.list(status=PartnerStatus.ACTIVE)
+            loc.country
+            for p in uow.partners.list(status=PartnerStatus.ACTIVE)
             for loc in p.locations
         )
-        print(_table(["country", "active partners"],
-                     [[c, str(n)] for c, n in sorted(by_country.items(), key=lambda x: (-x[1], x[0]))]))
+        print(
+            _table(
+                ["country", "active partners"],
+                [[c, str(n)] for c, n in sorted(by_country.items(), key=lambda x: (-x[1], x[0]))],
+            )
+        )
 
         print("\nDistribution tree")
         for dist in uow.partners.list(kind=PartnerKind.DISTRIBUTOR):
             children = uow.partners.list(parent_id=dist.id)
             print(f"  {dist.name} [{dist.program_level_id}] → {len(children)} resellers")
             for child in children:
-                print(f"    - {child.name} ({child.headquarters.country if child.headquarters else '?'}, "
-                      f"{child.status.value})")
+                country = child.headquarters.country if child.headquarters else "?"
+                print(f"    - {child.name} ({country}, {child.status.value})")
 
         print("\nCompliance: agreements on", AS_OF.isoformat())
         lapsed, due = [], []
@@ -282,8 +324,10 @@ def summarise(store: SqliteStore, sink: RecordingSink) -> None:
             for a in main:
                 if a.expires_on is not None and (a.expires_on - AS_OF).days <= 60:
                     due.append((a.expires_on, p.name, a.title or a.kind.value))
-        print(f"  active partners without a program agreement in force: "
-              f"{', '.join(lapsed) if lapsed else 'none'}")
+        print(
+            f"  active partners without a program agreement in force: "
+            f"{', '.join(lapsed) if lapsed else 'none'}"
+        )
         print("  program agreements expiring within 60 days:")
         for expires, name, title in sorted(due):
             print(f"    {expires.isoformat()}  {name}  ({title})")
@@ -294,21 +338,27 @@ def summarise(store: SqliteStore, sink: RecordingSink) -> None:
             reverse=True,
         )[:5]
         print(_table(["partner", "people"], [[name, str(n)] for n, name in staff]))
-        moved = uow.affiliations.for_person("per-006")
-        print("  per-006 history: " + "; ".join(
-            f"{by_id[a.partner_id].name} {a.start}..{a.end or 'now'}" for a in moved))
+        moved = sorted(uow.affiliations.for_person("per-006"), key=lambda a: a.start)
+        print(
+            "  per-006 history: "
+            + "; ".join(f"{by_id[a.partner_id].name} {a.start}..{a.end or 'now'}" for a in moved)
+        )
 
     print("\nMarket development funds: EUR 250,000 split by level weight (largest remainder)")
     weights = {"platinum": 5, "gold": 3, "silver": 1}
     funded = [p for p in partners if p.status is PartnerStatus.ACTIVE and p.program_level_id]
     parts = Money("250000", "EUR").allocate([weights[p.program_level_id or ""] for p in funded])
-    rows = [[p.name, p.program_level_id or "", part.format("en_US")]
-            for p, part in zip(funded, parts, strict=True)]
+    ranked = sorted(zip(funded, parts, strict=True), key=lambda fp: (-fp[1].amount, fp[0].name))
+    rows = [[p.name, p.program_level_id or "", part.format("en_US")] for p, part in ranked]
     print(_table(["partner", "level", "MDF"], rows[:8]))
     total = sum(parts, Money.zero("EUR"))
-    print(f"  … {len(rows)} partners; parts add up to {total.format('de_DE')} exactly: "
-          f"{total == Money('250000', 'EUR')}")
-    print(f"  one part in Japanese yen formatting: {Money(Decimal('1234567'), 'JPY').format('ja_JP')}")
+    print(
+        f"  … {len(rows)} partners; parts add up to {total.format('de_DE')} exactly: "
+        f"{total == Money('250000', 'EUR')}"
+    )
+    print(
+        f"  one part in Japanese yen formatting: {Money(Decimal('1234567'), 'JPY').format('ja_JP')}"
+    )
 
     fiscal = FiscalYearCalendar(start_month=FISCAL_START_MONTH)
     quarter = QuarterCalendar(start_month=FISCAL_START_MONTH).period_containing(AS_OF)
