@@ -7,6 +7,7 @@ promises to list *every* problem with its path.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import enum
 import re
@@ -24,6 +25,7 @@ __all__ = [
     "country_codes",
     "is_country_code",
     "to_enum",
+    "trusted_construction",
     "to_tuple",
     "upper_or_none",
 ]
@@ -268,6 +270,24 @@ class Checks:
             raise ValidationError(self.problems)
 
 
+_TRUSTED: contextvars.ContextVar[bool] = contextvars.ContextVar("prmcore_trusted", default=False)
+
+
+@contextmanager
+def trusted_construction() -> Iterator[None]:
+    """Skip :class:`Validated` checks for objects built inside the block.
+
+    Only for rebuilding objects from data the library itself wrote after they had passed
+    validation (a repository loading its own rows): re-checking every field of every stored row
+    would double the cost of a load and find nothing. Never wrap user input in it.
+    """
+    token = _TRUSTED.set(True)
+    try:
+        yield
+    finally:
+        _TRUSTED.reset(token)
+
+
 class Validated:
     """Mixin for attrs classes that validate themselves with a :class:`Checks` collector.
 
@@ -283,6 +303,8 @@ class Validated:
         raise NotImplementedError
 
     def __attrs_post_init__(self) -> None:
+        if _TRUSTED.get():
+            return
         c = Checks()
         self._validate(c)
         c.done()

@@ -22,6 +22,7 @@ import datetime as dt
 import enum
 import functools
 import json
+import types
 import typing
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
@@ -106,12 +107,40 @@ def _structure_int(value: object, _: type) -> int:
     return value
 
 
+_NUMBER_TYPES = (int, float, Decimal)
+
+
 def _structure_float(value: object, _: type) -> float:
     # Measurements such as coordinates: JSON numbers arrive as int or (from from_json) Decimal.
     # A bool or a numeric string is a mistake, as it is for the constructors.
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+    if isinstance(value, bool) or not isinstance(value, _NUMBER_TYPES):
         raise ValidationError(f"must be a number, got {type(value).__name__} {value!r}")
     return float(value)
+
+
+def _passthrough(value: object, _: type) -> Any:
+    return value
+
+
+def _is_optional(cls: Any) -> bool:
+    args = typing.get_args(cls)
+    return (
+        typing.get_origin(cls) in (typing.Union, types.UnionType)
+        and len(args) == 2
+        and type(None) in args
+    )
+
+
+def _optional_hook(conv: cattrs.Converter, cls: Any) -> Callable[[object, Any], Any]:
+    inner = next(arg for arg in typing.get_args(cls) if arg is not type(None))
+    if inner in (str, int, bool):
+        return _passthrough
+    hook = conv.get_structure_hook(inner)
+
+    def structure(value: object, _: Any) -> Any:
+        return None if value is None else hook(value, inner)
+
+    return structure
 
 
 def _sequence_hook(conv: cattrs.Converter, cls: Any) -> Callable[[object, Any], Any]:
@@ -128,6 +157,17 @@ def _sequence_hook(conv: cattrs.Converter, cls: Any) -> Callable[[object, Any], 
         return inner(value, type_)
 
     return structure
+
+
+def _fast_sequence_hook(conv: cattrs.Converter, cls: Any) -> Callable[[object, Any], Any]:
+    # Stored data only: a list of primitives becomes a tuple as it is; anything else goes
+    # through the element type's hook, without cattrs' generic per-item machinery.
+    inner = typing.get_args(cls)[0]
+    make: Callable[[list[Any]], Any] = tuple if typing.get_origin(cls) is tuple else list
+    if inner in (str, int, bool):
+        return lambda value, _: make(value)  # type: ignore[arg-type]
+    hook = conv.get_structure_hook(inner)
+    return lambda value, _: make([hook(item, inner) for item in value])  # type: ignore[attr-defined]
 
 
 def _is_homogeneous_sequence(cls: Any) -> bool:
@@ -166,12 +206,23 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
     conv.register_structure_hook(dt.date, _structure_date)
     conv.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
     conv.register_structure_hook(dt.datetime, _structure_datetime)
-    conv.register_structure_hook(str, _structure_str)
-    conv.register_structure_hook(int, _structure_int)
-    conv.register_structure_hook(bool, _structure_bool)
-    conv.register_structure_hook(float, _structure_float)
+    if detailed:
+        conv.register_structure_hook(str, _structure_str)
+        conv.register_structure_hook(int, _structure_int)
+        conv.register_structure_hook(bool, _structure_bool)
+        conv.register_structure_hook(float, _structure_float)
+    else:
+        # Stored data was written by to_dict's twin from validated objects: primitives pass
+        # through as they are, and ``X | None`` skips cattrs' generic union dispatch.
+        for primitive in (str, int, bool):
+            conv.register_structure_hook(primitive, _passthrough)
+        conv.register_structure_hook(float, _structure_float)
+        conv.register_structure_hook_factory(
+            _is_optional, functools.partial(_optional_hook, conv)
+        )
     conv.register_structure_hook_factory(
-        _is_homogeneous_sequence, functools.partial(_sequence_hook, conv)
+        _is_homogeneous_sequence,
+        functools.partial(_sequence_hook if detailed else _fast_sequence_hook, conv),
     )
     conv.register_unstructure_hook_func(
         lambda t: t in (frozenset, set) or getattr(t, "__origin__", None) in (frozenset, set),

@@ -34,7 +34,7 @@ def test_benchmark_runner_writes_json_and_table(tmp_path: Path) -> None:
     assert "== store_partners ==" in result.stdout
     data = json.loads((tmp_path / "store_partners.json").read_text())
     cases = [row["case"] for row in data["rows"]]
-    assert cases == ["raw sqlite3+json (baseline)", "SqliteStore", "InMemoryStore"]
+    assert cases == ["bare sqlite3+orjson (baseline)", "SqliteStore", "InMemoryStore"]
     assert all(row["objects"] == 300 and row["store_per_s"] > 0 for row in data["rows"])
 
 
