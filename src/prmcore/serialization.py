@@ -164,7 +164,7 @@ def _fast_sequence_hook(conv: cattrs.Converter, cls: Any) -> Callable[[object, A
     # through the element type's hook, without cattrs' generic per-item machinery.
     inner = typing.get_args(cls)[0]
     make: Callable[[list[Any]], Any] = tuple if typing.get_origin(cls) is tuple else list
-    if inner in (str, int, bool):
+    if getattr(inner, "__supertype__", inner) in (str, int, bool):  # NewType ids are str
         return lambda value, _: make(value)  # type: ignore[arg-type]
     hook = conv.get_structure_hook(inner)
     return lambda value, _: make([hook(item, inner) for item in value])  # type: ignore[attr-defined]
@@ -217,9 +217,7 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
         for primitive in (str, int, bool):
             conv.register_structure_hook(primitive, _passthrough)
         conv.register_structure_hook(float, _structure_float)
-        conv.register_structure_hook_factory(
-            _is_optional, functools.partial(_optional_hook, conv)
-        )
+        conv.register_structure_hook_factory(_is_optional, functools.partial(_optional_hook, conv))
     conv.register_structure_hook_factory(
         _is_homogeneous_sequence,
         functools.partial(_sequence_hook if detailed else _fast_sequence_hook, conv),

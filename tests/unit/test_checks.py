@@ -327,3 +327,24 @@ def test_validated_runs_validate_after_init() -> None:
     with pytest.raises(ValidationError) as excinfo:
         Thing(0)
     assert excinfo.value.paths == ("size",)
+
+
+def test_trusted_construction_skips_checks_only_inside_the_block() -> None:
+    from prmcore._checks import trusted_construction
+    from prmcore.domain import Capacity
+
+    with trusted_construction():
+        unchecked = Capacity(max_open_leads=-1)
+    assert unchecked.max_open_leads == -1
+    with pytest.raises(ValidationError):
+        Capacity(max_open_leads=-1)
+
+
+def test_trusted_construction_is_reset_after_an_exception() -> None:
+    from prmcore._checks import trusted_construction
+    from prmcore.domain import Capacity
+
+    with pytest.raises(RuntimeError), trusted_construction():
+        raise RuntimeError("boom")
+    with pytest.raises(ValidationError):
+        Capacity(max_open_leads=-1)

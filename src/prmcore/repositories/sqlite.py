@@ -333,7 +333,12 @@ def _dumps(data: Any) -> str:
         return _json_dumps(data)
 
 
-_loads = orjson.loads
+def _loads(text: str) -> Any:
+    # The standard library reads back the escaped lone surrogates that orjson refuses.
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 @contextlib.contextmanager

@@ -478,3 +478,13 @@ def test_one_sided_lead_windows_use_the_time_index(store: SqliteStore) -> None:
         ]
     assert "leads_received_at" in plans[0]
     assert "leads_account_id" in plans[1]
+
+
+def test_text_that_is_not_valid_unicode_still_round_trips(store: SqliteStore) -> None:
+    # A lone surrogate cannot be encoded as UTF-8; the store falls back to escaped JSON.
+    odd = person(7, name="Ren\ud800e")
+    with SqliteUnitOfWork(store) as uow:
+        uow.people.add(odd)
+        uow.commit()
+    with SqliteUnitOfWork(store) as uow:
+        assert uow.people.get(PersonId("person-7")).name == "Ren\ud800e"
