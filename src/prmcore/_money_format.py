@@ -16,9 +16,14 @@ from prmcore.errors import ValidationError
 
 __all__ = ["FORMAT_TYPES", "FormatType", "format_money", "parse_locale"]
 
-FormatType = Literal["standard", "accounting", "name"]
-FORMAT_TYPES: tuple[FormatType, ...] = ("standard", "accounting", "name")
-"""The ``format_type`` values babel understands for currencies."""
+FormatType = Literal["standard", "accounting", "name", "code"]
+FORMAT_TYPES: tuple[FormatType, ...] = ("standard", "accounting", "name", "code")
+"""The ``format_type`` values: babel's three for currencies, and ``"code"`` for the ISO code
+before the number (``USD 50,000.00``), as in reports and sentences that mix currencies."""
+
+# The locale's own number symbols and grouping, with the ISO code in front; the fraction digits
+# still come from the currency (babel's currency_digits).
+_CODE_PATTERN = "\u00a4\u00a4 #,##0.00;\u00a4\u00a4 -#,##0.00"
 
 
 def parse_locale(locale: object) -> Locale:
@@ -76,11 +81,20 @@ def format_money(
             path="format_type",
         )
     with localcontext(context):
-        result: str = format_currency(
-            amount,
-            currency,
-            locale=parsed,
-            currency_digits=currency_digits,
-            format_type=format_type,
-        )
+        if format_type == "code":
+            result: str = format_currency(
+                amount,
+                currency,
+                format=_CODE_PATTERN,
+                locale=parsed,
+                currency_digits=currency_digits,
+            )
+        else:
+            result = format_currency(
+                amount,
+                currency,
+                locale=parsed,
+                currency_digits=currency_digits,
+                format_type=format_type,
+            )
     return result

@@ -499,7 +499,7 @@ class Money:
         locale: str = "en_US",
         *,
         currency_digits: bool = True,
-        format_type: Literal["standard", "accounting", "name"] = "standard",
+        format_type: Literal["standard", "accounting", "name", "code"] = "standard",
     ) -> str:
         """Format for people, in *locale*, with ``babel.numbers.format_currency``.
 
@@ -512,7 +512,8 @@ class Money:
             locale: A locale name, ``de_DE`` or ``de-DE``.
             currency_digits: Use the currency's number of decimals.
             format_type: ``"standard"``, ``"accounting"`` (negatives in parentheses in many
-                locales) or ``"name"`` (``1,234.50 euros``).
+                locales), ``"name"`` (``1,234.50 euros``) or ``"code"`` (``EUR 1,234.50``:
+                the ISO code first, for sentences and reports that mix currencies).
 
         Raises:
             ValidationError: At path ``locale``, ``currency_digits`` or ``format_type``.

@@ -703,3 +703,18 @@ def test_money_methods_are_documented(method: str) -> None:
     doc = getattr(Money, method).__doc__
     assert doc
     assert ".. versionadded:: 0.1.0" in doc
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "locale", "expected"),
+    [
+        ("50000", "USD", "en_US", "USD 50,000.00"),
+        ("1234.5", "EUR", "de_DE", "EUR 1.234,50"),
+        ("-1234", "JPY", "ja_JP", "JPY -1,234"),
+        ("0.125", "BHD", "en_US", "BHD 0.125"),
+    ],
+)
+def test_format_with_the_iso_code_first(
+    amount: str, currency: str, locale: str, expected: str
+) -> None:
+    assert Money(amount, currency).format(locale, format_type="code") == expected

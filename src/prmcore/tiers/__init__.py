@@ -20,17 +20,92 @@ Examples:
 
 from __future__ import annotations
 
+from prmcore.tiers.benefits import (
+    Benefits,
+    CustomBenefit,
+    benefits_for,
+    commission_multiplier,
+    discount_rate,
+    mdf_accrual_rate,
+    routing_weight,
+)
 from prmcore.tiers.breakdown import TierBreakdown, TierLine
+from prmcore.tiers.eligibility import (
+    CompositeResult,
+    EligibilityReport,
+    Gap,
+    LevelGap,
+    LevelResult,
+    RequirementResult,
+    ScoreLine,
+    eligibility,
+    gap_to_next,
+)
+from prmcore.tiers.events import LevelChanged, LevelChangePending, decision_event
+from prmcore.tiers.level_policy import (
+    DecisionKind,
+    LevelChange,
+    LevelDecision,
+    LevelEvaluation,
+    LevelHistory,
+    LevelPolicy,
+    decide,
+)
+from prmcore.tiers.metrics import (
+    Metric,
+    MetricKind,
+    MetricValue,
+    PartnerMetrics,
+    trailing_count,
+    trailing_total,
+)
+from prmcore.tiers.program import CompositeScore, Program, ProgramLevel, Requirement
 from prmcore.tiers.schedule import AboveTopTierError, TierSchedule
 from prmcore.tiers.tier import Boundary, PackageRounding, Tier, TierMode
 
 __all__ = [
     "AboveTopTierError",
+    "Benefits",
     "Boundary",
+    "CompositeResult",
+    "CompositeScore",
+    "CustomBenefit",
+    "DecisionKind",
+    "EligibilityReport",
+    "Gap",
+    "LevelChange",
+    "LevelChangePending",
+    "LevelChanged",
+    "LevelDecision",
+    "LevelEvaluation",
+    "LevelGap",
+    "LevelHistory",
+    "LevelPolicy",
+    "LevelResult",
+    "Metric",
+    "MetricKind",
+    "MetricValue",
     "PackageRounding",
+    "PartnerMetrics",
+    "Program",
+    "ProgramLevel",
+    "Requirement",
+    "RequirementResult",
+    "ScoreLine",
     "Tier",
     "TierBreakdown",
     "TierLine",
     "TierMode",
     "TierSchedule",
+    "benefits_for",
+    "commission_multiplier",
+    "decide",
+    "decision_event",
+    "discount_rate",
+    "eligibility",
+    "gap_to_next",
+    "mdf_accrual_rate",
+    "routing_weight",
+    "trailing_count",
+    "trailing_total",
 ]
