@@ -1,0 +1,219 @@
+"""Expiry reminders: which reminders fall due in a window of days, each exactly once.
+
+Every award has one reminder per ``reminder_days`` offset of its type (default 90, 60 and 30
+days before expiry) and an ``expired`` notice on the day after expiry. A reminder's
+:attr:`Reminder.key` — ``"{award_id}:{expires_on}:{offset}"``, such as
+``"a-1:2027-05-31:90"`` or ``"a-1:2027-05-31:expired"`` — is built from the award's *current*
+expiry, so a renewed award gets a fresh set of reminders and the old ones are never repeated.
+
+Idempotency, two ways:
+
+- :func:`reminders_due` returns the reminders *due* in ``[start, end]`` (both inclusive). A
+  scheduler that runs over consecutive windows that do not overlap (``[Mar 1, Mar 1]``, then
+  ``[Mar 2, Mar 2]``, or "since the last run" ``[last_end + 1, today]``) sees each reminder in
+  exactly one run, and one that missed a day catches up by widening the window.
+- When windows may overlap (a retry, two schedulers), pass the keys already sent as ``seen``:
+  those reminders are skipped. Consumers can also drop duplicates by the
+  ``idempotency_key`` in each event's payload.
+
+Reminders due before the award's current term started (a 90-day reminder for a 60-day
+certification) are not produced.
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Collection, Iterable
+
+import attrs
+
+from prmcore._checks import Checks
+from prmcore.certifications.award import AwardId, CertificationAward
+from prmcore.certifications.catalog import CertificationCatalog
+from prmcore.certifications.certification_type import CertificationTypeId
+from prmcore.certifications.events import CertificationExpired, CertificationExpiring
+from prmcore.certifications.status import award_dates
+from prmcore.domain.ids import PersonId
+
+__all__ = [
+    "Reminder",
+    "ReminderKind",
+    "reminder_events",
+    "reminders_due",
+]
+
+_ONE_DAY = dt.timedelta(days=1)
+
+
+class ReminderKind(enum.StrEnum):
+    """What a :class:`Reminder` announces.
+
+    - ``before_expiry``: the award expires in ``offset_days`` days.
+    - ``expired``: the award expired yesterday (it may be in grace).
+
+    .. versionadded:: 0.1.0
+    """
+
+    BEFORE_EXPIRY = "before_expiry"
+    EXPIRED = "expired"
+
+
+@attrs.frozen
+class Reminder:
+    """One reminder about one award, from :func:`reminders_due`.
+
+    .. versionadded:: 0.1.0
+    """
+
+    award_id: AwardId
+    """The award."""
+    person_id: PersonId
+    """Its holder, to be reminded."""
+    type_id: CertificationTypeId
+    """Its certification type."""
+    kind: ReminderKind
+    """Before expiry, or expired."""
+    offset_days: int | None
+    """Days before expiry (``None`` for an ``expired`` notice)."""
+    expires_on: dt.date
+    """The award's expiry (its last valid day) that the reminder is about."""
+    due_on: dt.date
+    """The day the reminder falls due."""
+    grace_ends_on: dt.date
+    """The last day the award still counts as held."""
+
+    @property
+    def key(self) -> str:
+        """The idempotency key: ``"{award_id}:{expires_on}:{offset_days or 'expired'}"``.
+
+        .. versionadded:: 0.1.0
+        """
+        offset = "expired" if self.offset_days is None else str(self.offset_days)
+        return f"{self.award_id}:{self.expires_on.isoformat()}:{offset}"
+
+
+def _sort_key(reminder: Reminder) -> tuple[dt.date, str, int]:
+    offset = -1 if reminder.offset_days is None else reminder.offset_days
+    return (reminder.due_on, reminder.award_id, -offset)
+
+
+def _candidates(
+    award: CertificationAward, offsets: tuple[int, ...]
+) -> list[tuple[int | None, dt.date]]:
+    """Every reminder day of *award* (offset, due day), skipping days Python cannot hold."""
+    expires = award.expires_on
+    days: list[tuple[int | None, dt.date]] = [
+        (offset, expires - dt.timedelta(days=offset))
+        for offset in offsets
+        if expires.toordinal() - offset >= 1
+    ]
+    if expires < dt.date.max:
+        days.append((None, expires + _ONE_DAY))
+    return days
+
+
+def reminders_due(
+    awards: Iterable[CertificationAward],
+    catalog: CertificationCatalog,
+    start: dt.date,
+    end: dt.date,
+    *,
+    seen: Collection[str] = (),
+) -> list[Reminder]:
+    """The reminders that fall due from *start* to *end* (both inclusive), oldest first.
+
+    Args:
+        awards: The awards to look at (any status; a pending award gets reminders too).
+        catalog: The program's types (for each type's ``reminder_days`` and grace).
+        start: The first day of the window.
+        end: The last day of the window.
+        seen: Keys of reminders already sent; these are skipped (a ``set`` is fastest).
+
+    Raises:
+        ValidationError: A bad argument: ``end`` before ``start``, an award whose type is not in
+            the catalog (path ``awards[3].type_id``).
+
+    Examples:
+        >>> import datetime as dt
+        >>> from prmcore.certifications import (
+        ...     CertificationAward, CertificationCatalog, CertificationType, Duration)
+        >>> catalog = CertificationCatalog(
+        ...     [CertificationType("spec", "Specialist", validity=Duration(years=1))])
+        >>> award = CertificationAward("a-1", "p-1", "spec", dt.date(2026, 1, 1),
+        ...                            dt.date(2027, 1, 1))
+        >>> [r.key for r in reminders_due([award], catalog, dt.date(2026, 10, 1),
+        ...                               dt.date(2027, 1, 31))]
+        ['a-1:2027-01-01:90', 'a-1:2027-01-01:60', 'a-1:2027-01-01:30', 'a-1:2027-01-01:expired']
+
+    .. versionadded:: 0.1.0
+    """
+    c = Checks()
+    if c.date("start", start) and c.date("end", end):
+        c.date_order("start", start, "end", end)
+    catalog_ok = c.instance("catalog", catalog, CertificationCatalog)
+    items = tuple(awards)
+    for i, award in enumerate(items):
+        if c.instance(f"awards[{i}]", award, CertificationAward) and catalog_ok:
+            c.require(
+                award.type_id in catalog,
+                f"awards[{i}].type_id",
+                f"unknown certification type {award.type_id!r}",
+            )
+    c.done()
+    due: list[Reminder] = []
+    for award in items:
+        ctype = catalog.get(award.type_id)
+        grace_ends_on = award_dates(award, ctype).grace_ends_on
+        for offset, due_on in _candidates(award, ctype.reminder_days):
+            if start <= due_on <= end and due_on >= award.term_start:
+                kind = ReminderKind.EXPIRED if offset is None else ReminderKind.BEFORE_EXPIRY
+                reminder = Reminder(
+                    award.id,
+                    award.person_id,
+                    award.type_id,
+                    kind,
+                    offset,
+                    award.expires_on,
+                    due_on,
+                    grace_ends_on,
+                )
+                if reminder.key not in seen:
+                    due.append(reminder)
+    due.sort(key=_sort_key)
+    return due
+
+
+def reminder_events(
+    reminders: Iterable[Reminder],
+    *,
+    ids: Callable[[], str],
+    occurred_at: dt.datetime,
+) -> list[CertificationExpiring | CertificationExpired]:
+    """One event per reminder, in order: :class:`~prmcore.certifications.CertificationExpiring`
+    before expiry, :class:`~prmcore.certifications.CertificationExpired` after.
+
+    Args:
+        reminders: From :func:`reminders_due`.
+        ids: Makes each event's id (an :class:`~prmcore.events.IdFactory` such as
+            :class:`~prmcore.events.SequentialIds`).
+        occurred_at: The events' time, timezone-aware (from a :class:`~prmcore.events.Clock`).
+
+    Raises:
+        ValidationError: *occurred_at* is not timezone-aware, or an id is not a valid id.
+
+    .. versionadded:: 0.1.0
+    """
+    events: list[CertificationExpiring | CertificationExpired] = []
+    for reminder in reminders:
+        if reminder.kind is ReminderKind.EXPIRED:
+            events.append(
+                CertificationExpired.for_reminder(reminder, id=ids(), occurred_at=occurred_at)
+            )
+        else:
+            events.append(
+                CertificationExpiring.for_reminder(reminder, id=ids(), occurred_at=occurred_at)
+            )
+    return events
