@@ -46,10 +46,15 @@ from prmcore.certifications.compliance import (
     compliance,
     forecast_compliance_loss,
 )
-from prmcore.certifications.events import CertificationExpired, CertificationExpiring
+from prmcore.certifications.events import (
+    CertificationExpired,
+    CertificationExpiring,
+    ComplianceLost,
+)
 from prmcore.certifications.reminders import (
     Reminder,
     ReminderKind,
+    SentReminder,
     reminder_events,
     reminders_due,
 )
@@ -81,6 +86,7 @@ __all__ = [
     "CertificationStatus",
     "CertificationType",
     "CertificationTypeId",
+    "ComplianceLost",
     "ComplianceReport",
     "Duration",
     "MissingPrerequisite",
@@ -90,6 +96,7 @@ __all__ = [
     "RenewalPolicy",
     "RenewalRefused",
     "RequirementResult",
+    "SentReminder",
     "award_dates",
     "compliance",
     "earn",

@@ -1,5 +1,6 @@
-"""Domain events for certification reminders: :class:`CertificationExpiring` and
-:class:`CertificationExpired`.
+"""Domain events for certifications: the reminders :class:`CertificationExpiring` and
+:class:`CertificationExpired`, and :class:`ComplianceLost` when a partner no longer has enough
+certified people.
 
 They follow :class:`prmcore.events.DomainEvent`: the event id and time are passed in, the
 payload is JSON-ready, and each event round-trips through :mod:`prmcore.serialization` by its
@@ -20,9 +21,10 @@ import attrs
 from prmcore.events import DomainEvent
 
 if TYPE_CHECKING:
+    from prmcore.certifications.compliance import ComplianceReport
     from prmcore.certifications.reminders import Reminder
 
-__all__ = ["CertificationExpired", "CertificationExpiring"]
+__all__ = ["CertificationExpired", "CertificationExpiring", "ComplianceLost"]
 
 _KEYS = frozenset({"award_id", "person_id", "type_id", "expires_on", "due_on", "idempotency_key"})
 
@@ -136,3 +138,81 @@ class CertificationExpired(_ReminderFields, DomainEvent):
     def grace_ends_on(self) -> dt.date:
         """The last day the award still counts as held (its expiry when there is no grace)."""
         return dt.date.fromisoformat(str(self.payload["grace_ends_on"]))
+
+
+@attrs.frozen
+class ComplianceLost(DomainEvent):
+    """A partner no longer meets its certification requirements: too few of its people hold
+    a required certification on ``as_of`` (awards lapsed, or people left).
+
+    Payload: ``partner_id``, ``as_of`` (ISO date), ``level_id`` (the program level whose
+    requirements are not met, or null) and ``gaps``: one ``{"type_id", "held", "required"}``
+    object per unmet requirement. Build it with :meth:`for_report`.
+
+    .. versionadded:: 0.1.0
+    """
+
+    name: ClassVar[str] = "ComplianceLost"
+    required_keys: ClassVar[frozenset[str]] = frozenset({"partner_id", "as_of", "gaps"})
+
+    @classmethod
+    def for_report(
+        cls,
+        report: ComplianceReport,
+        *,
+        level_id: str | None = None,
+        id: str,
+        occurred_at: dt.datetime,
+    ) -> ComplianceLost:
+        """The event for a :class:`~prmcore.certifications.ComplianceReport` that is not
+        compliant.
+
+        Args:
+            report: From :func:`~prmcore.certifications.compliance`.
+            level_id: The program level whose requirements were checked, if any.
+            id: The event id.
+            occurred_at: When it was found, timezone-aware.
+
+        .. versionadded:: 0.1.0
+        """
+        return cls(
+            id=id,
+            occurred_at=occurred_at,
+            payload={
+                "partner_id": report.partner_id,
+                "as_of": report.as_of.isoformat(),
+                "level_id": level_id,
+                "gaps": [
+                    {
+                        "type_id": gap.requirement.type_id,
+                        "held": gap.held,
+                        "required": gap.required,
+                    }
+                    for gap in report.gaps
+                ],
+            },
+        )
+
+    @property
+    def partner_id(self) -> str:
+        """The partner."""
+        return str(self.payload["partner_id"])
+
+    @property
+    def as_of(self) -> dt.date:
+        """The day compliance was lost (the day evaluated)."""
+        return dt.date.fromisoformat(str(self.payload["as_of"]))
+
+    @property
+    def level_id(self) -> str | None:
+        """The program level whose requirements are not met (``None`` if not given)."""
+        value = self.payload.get("level_id")
+        return None if value is None else str(value)
+
+    @property
+    def gaps(self) -> tuple[tuple[str, int, int], ...]:
+        """``(type_id, held, required)`` for each unmet requirement."""
+        found: list[tuple[str, int, int]] = []
+        for item in self.payload["gaps"]:  # type: ignore[attr-defined]
+            found.append((str(item["type_id"]), int(item["held"]), int(item["required"])))
+        return tuple(found)

@@ -30,7 +30,7 @@ from collections.abc import Callable, Collection, Iterable
 
 import attrs
 
-from prmcore._checks import Checks
+from prmcore._checks import Checks, Validated
 from prmcore.certifications.award import AwardId, CertificationAward
 from prmcore.certifications.catalog import CertificationCatalog
 from prmcore.certifications.certification_type import CertificationTypeId
@@ -41,6 +41,7 @@ from prmcore.domain.ids import PersonId
 __all__ = [
     "Reminder",
     "ReminderKind",
+    "SentReminder",
     "reminder_events",
     "reminders_due",
 ]
@@ -93,6 +94,59 @@ class Reminder:
         """
         offset = "expired" if self.offset_days is None else str(self.offset_days)
         return f"{self.award_id}:{self.expires_on.isoformat()}:{offset}"
+
+
+@attrs.frozen
+class SentReminder(Validated):
+    """The record that a reminder was sent, so that it is never sent twice: what a store keeps
+    (one per :attr:`Reminder.key`) to make reminder runs idempotent across processes and
+    overlapping windows.
+
+    Args:
+        id: The reminder's :attr:`Reminder.key` (``"a-1:2027-05-31:90"``).
+        award_id: The award it was about.
+        due_on: The day it fell due.
+        sent_at: When it was sent (timezone-aware).
+        version: Set by the repository.
+
+    Raises:
+        ValidationError: Listing every bad field.
+
+    Examples:
+        >>> import datetime as dt
+        >>> SentReminder.for_reminder(reminder, dt.datetime(2027, 3, 2, tzinfo=dt.UTC)).id
+        ... # doctest: +SKIP
+        'a-1:2027-05-31:90'
+
+    .. versionadded:: 0.1.0
+    """
+
+    id: str
+    """The reminder's idempotency key."""
+    award_id: AwardId
+    """The award."""
+    due_on: dt.date
+    """The day the reminder fell due."""
+    sent_at: dt.datetime
+    """When it was sent."""
+    version: int = 0
+    """Set by the repository."""
+
+    def _validate(self, c: Checks) -> None:
+        # A key holds an award id and more, so it may be longer than an id.
+        c.text("id", self.id, max_length=300)
+        c.identifier("award_id", self.award_id)
+        c.date("due_on", self.due_on)
+        c.aware_datetime("sent_at", self.sent_at)
+        c.integer("version", self.version, minimum=0)
+
+    @classmethod
+    def for_reminder(cls, reminder: Reminder, sent_at: dt.datetime) -> SentReminder:
+        """The record of *reminder*, sent at *sent_at*.
+
+        .. versionadded:: 0.1.0
+        """
+        return cls(reminder.key, reminder.award_id, reminder.due_on, sent_at)
 
 
 def _sort_key(reminder: Reminder) -> tuple[dt.date, str, int]:

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import attrs
 
 from prmcore._checks import Checks, is_country_code
+from prmcore.certifications import CertificationAward, CertificationType, SentReminder
 from prmcore.domain import (
     Account,
     Affiliation,
@@ -22,6 +23,7 @@ from prmcore.domain import (
     ProductLine,
 )
 from prmcore.errors import ConflictError, PrmError, ValidationError
+from prmcore.tiers import LevelRecord
 
 __all__ = [
     "AGGREGATES",
@@ -30,6 +32,7 @@ __all__ = [
     "check_new_batch",
     "check_type",
     "conflict",
+    "date_arg",
     "domain_key",
     "email_key",
     "epoch_micros",
@@ -63,6 +66,10 @@ AGGREGATES: tuple[Aggregate, ...] = (
     Aggregate(Account, "Account", "accounts"),
     Aggregate(Lead, "Lead", "leads"),
     Aggregate(ProductLine, "ProductLine", "product_lines"),
+    Aggregate(CertificationType, "CertificationType", "certification_types"),
+    Aggregate(CertificationAward, "CertificationAward", "certification_awards"),
+    Aggregate(SentReminder, "SentReminder", "sent_reminders"),
+    Aggregate(LevelRecord, "LevelRecord", "level_records"),
 )
 
 
@@ -213,6 +220,15 @@ def epoch_micros(moment: dt.datetime) -> int:
     """An aware datetime as whole microseconds since 1970-01-01 UTC, so that moments in
     different time zones compare correctly as integers (no overflow even near year 1)."""
     return (moment - _EPOCH) // _MICROSECOND
+
+
+def date_arg(path: str, value: object) -> dt.date:
+    """A date argument of a query such as ``expiring``."""
+    c = Checks()
+    c.date(path, value)
+    c.done()
+    assert isinstance(value, dt.date)
+    return value
 
 
 def text_arg(path: str, value: object) -> str:

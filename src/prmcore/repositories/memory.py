@@ -29,6 +29,13 @@ from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
+from prmcore.certifications import (
+    AwardId,
+    CertificationAward,
+    CertificationType,
+    CertificationTypeId,
+    SentReminder,
+)
 from prmcore.domain import (
     Account,
     AccountId,
@@ -57,6 +64,7 @@ from prmcore.repositories._aggregates import (
     check_new_batch,
     check_type,
     conflict,
+    date_arg,
     domain_key,
     email_key,
     inactive,
@@ -67,6 +75,7 @@ from prmcore.repositories._aggregates import (
     text_arg,
     with_version,
 )
+from prmcore.tiers import LevelRecord
 
 if TYPE_CHECKING:
     from prmcore.repositories.protocols import UnitOfWork
@@ -357,6 +366,39 @@ class _ProductLines(_Repository[ProductLine, ProductLineId]):
         return self._select(lambda p: p.active is bool(active))
 
 
+class _CertificationTypes(_Repository[CertificationType, CertificationTypeId]):
+    def list(self) -> builtins.list[CertificationType]:
+        return self._select()
+
+
+class _CertificationAwards(_Repository[CertificationAward, AwardId]):
+    def list(self) -> builtins.list[CertificationAward]:
+        return self._select()
+
+    def for_person(self, person_id: PersonId) -> builtins.list[CertificationAward]:
+        return self._select(lambda a: a.person_id == person_id)
+
+    def expiring(self, first: dt.date, last: dt.date) -> builtins.list[CertificationAward]:
+        start = date_arg("first", first)
+        end = date_arg("last", last)
+        return self._select(lambda a: start <= a.expires_on <= end)
+
+
+class _SentReminders(_Repository[SentReminder, str]):
+    def list(self) -> builtins.list[SentReminder]:
+        return self._select()
+
+    def due_between(self, first: dt.date, last: dt.date) -> builtins.list[SentReminder]:
+        start = date_arg("first", first)
+        end = date_arg("last", last)
+        return self._select(lambda r: start <= r.due_on <= end)
+
+
+class _LevelRecords(_Repository[LevelRecord, PartnerId]):
+    def list(self) -> builtins.list[LevelRecord]:
+        return self._select()
+
+
 class InMemoryUnitOfWork:
     """A unit of work on an :class:`InMemoryStore`; see
     :class:`~prmcore.repositories.UnitOfWork` for the contract.
@@ -404,6 +446,10 @@ class InMemoryUnitOfWork:
         self._accounts = _Accounts(self, by_name["accounts"])
         self._leads = _Leads(self, by_name["leads"])
         self._product_lines = _ProductLines(self, by_name["product_lines"])
+        self._certification_types = _CertificationTypes(self, by_name["certification_types"])
+        self._certification_awards = _CertificationAwards(self, by_name["certification_awards"])
+        self._sent_reminders = _SentReminders(self, by_name["sent_reminders"])
+        self._level_records = _LevelRecords(self, by_name["level_records"])
 
     @property
     def partners(self) -> _Partners:
@@ -439,6 +485,30 @@ class InMemoryUnitOfWork:
     def product_lines(self) -> _ProductLines:
         """The product lines (a :class:`~prmcore.repositories.ProductLineRepository`)."""
         return self._product_lines
+
+    @property
+    def certification_types(self) -> _CertificationTypes:
+        """The certification types (a
+        :class:`~prmcore.repositories.CertificationTypeRepository`)."""
+        return self._certification_types
+
+    @property
+    def certification_awards(self) -> _CertificationAwards:
+        """The certification awards (a
+        :class:`~prmcore.repositories.CertificationAwardRepository`)."""
+        return self._certification_awards
+
+    @property
+    def sent_reminders(self) -> _SentReminders:
+        """The records of reminders sent (a
+        :class:`~prmcore.repositories.SentReminderRepository`)."""
+        return self._sent_reminders
+
+    @property
+    def level_records(self) -> _LevelRecords:
+        """The partners' level records (a
+        :class:`~prmcore.repositories.LevelRecordRepository`)."""
+        return self._level_records
 
     def _staged(self, aggregate: Aggregate) -> dict[str, _Change]:
         if not self._active:

@@ -24,6 +24,13 @@ from collections.abc import Iterable
 from types import TracebackType
 from typing import Protocol, Self, TypeVar, runtime_checkable
 
+from prmcore.certifications import (
+    AwardId,
+    CertificationAward,
+    CertificationType,
+    CertificationTypeId,
+    SentReminder,
+)
 from prmcore.domain import (
     Account,
     AccountId,
@@ -44,16 +51,21 @@ from prmcore.domain import (
     ProgramLevelId,
 )
 from prmcore.events import DomainEvent
+from prmcore.tiers import LevelRecord
 
 __all__ = [
     "AccountRepository",
     "AffiliationRepository",
     "AgreementRepository",
+    "CertificationAwardRepository",
+    "CertificationTypeRepository",
     "LeadRepository",
+    "LevelRecordRepository",
     "PartnerRepository",
     "PersonRepository",
     "ProductLineRepository",
     "Repository",
+    "SentReminderRepository",
     "UnitOfWork",
 ]
 
@@ -294,6 +306,79 @@ class ProductLineRepository(Repository[ProductLine, ProductLineId], Protocol):
 
 
 @runtime_checkable
+class CertificationTypeRepository(Repository[CertificationType, CertificationTypeId], Protocol):
+    """**Protocol:** the program's certification types (together, its
+    :class:`~prmcore.certifications.CertificationCatalog`).
+
+    .. versionadded:: 0.1.0
+    """
+
+    def list(self) -> builtins.list[CertificationType]:
+        """Every type, sorted by id."""
+        ...
+
+
+@runtime_checkable
+class CertificationAwardRepository(Repository[CertificationAward, AwardId], Protocol):
+    """**Protocol:** the certifications people hold.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def list(self) -> builtins.list[CertificationAward]:
+        """Every award, sorted by id."""
+        ...
+
+    def for_person(self, person_id: PersonId) -> builtins.list[CertificationAward]:
+        """The awards held by *person_id* (any status), sorted by id."""
+        ...
+
+    def expiring(self, first: dt.date, last: dt.date) -> builtins.list[CertificationAward]:
+        """The awards whose ``expires_on`` is from *first* to *last* (both inclusive), sorted
+        by id; empty when *last* is before *first*.
+
+        Raises:
+            ValidationError: A bound is not a date.
+        """
+        ...
+
+
+@runtime_checkable
+class SentReminderRepository(Repository[SentReminder, str], Protocol):
+    """**Protocol:** the reminders already sent, by idempotency key, so that no reminder is
+    sent twice.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def list(self) -> builtins.list[SentReminder]:
+        """Every record, sorted by id (the reminder key)."""
+        ...
+
+    def due_between(self, first: dt.date, last: dt.date) -> builtins.list[SentReminder]:
+        """The records of reminders that fell due from *first* to *last* (both inclusive),
+        sorted by id.
+
+        Raises:
+            ValidationError: A bound is not a date.
+        """
+        ...
+
+
+@runtime_checkable
+class LevelRecordRepository(Repository[LevelRecord, PartnerId], Protocol):
+    """**Protocol:** each partner's :class:`~prmcore.tiers.LevelRecord` (level history,
+    evaluations, pending change), keyed by partner id.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def list(self) -> builtins.list[LevelRecord]:
+        """Every record, sorted by partner id."""
+        ...
+
+
+@runtime_checkable
 class UnitOfWork(Protocol):
     """**Protocol:** one transaction over all repositories of a store.
 
@@ -348,6 +433,26 @@ class UnitOfWork(Protocol):
     @property
     def product_lines(self) -> ProductLineRepository:
         """The product lines."""
+        ...
+
+    @property
+    def certification_types(self) -> CertificationTypeRepository:
+        """The certification types."""
+        ...
+
+    @property
+    def certification_awards(self) -> CertificationAwardRepository:
+        """The certification awards."""
+        ...
+
+    @property
+    def sent_reminders(self) -> SentReminderRepository:
+        """The records of reminders sent."""
+        ...
+
+    @property
+    def level_records(self) -> LevelRecordRepository:
+        """The partners' level records."""
         ...
 
     def __enter__(self) -> Self:

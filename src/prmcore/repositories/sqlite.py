@@ -47,6 +47,13 @@ import attrs
 import orjson
 
 from prmcore._checks import Checks, trusted_construction
+from prmcore.certifications import (
+    AwardId,
+    CertificationAward,
+    CertificationType,
+    CertificationTypeId,
+    SentReminder,
+)
 from prmcore.domain import (
     Account,
     AccountId,
@@ -75,6 +82,7 @@ from prmcore.repositories._aggregates import (
     check_new_batch,
     check_type,
     conflict,
+    date_arg,
     domain_key,
     email_key,
     epoch_micros,
@@ -88,6 +96,7 @@ from prmcore.repositories._aggregates import (
 )
 from prmcore.repositories.errors import SchemaVersionError, StorageError
 from prmcore.serialization import storage_converter
+from prmcore.tiers import LevelRecord
 
 if TYPE_CHECKING:
     from prmcore.repositories.protocols import UnitOfWork
@@ -152,6 +161,22 @@ _MIGRATIONS: Final[tuple[_Migration, ...]] = (
             "CREATE INDEX leads_account_id ON leads (account_id) WHERE account_id IS NOT NULL",
             "CREATE INDEX leads_received_at ON leads (received_at)",
             _aggregate_table("product_lines", "active INTEGER NOT NULL"),
+        ),
+    ),
+    _Migration(
+        2,
+        "certification types, awards, sent reminders and level records",
+        (
+            _aggregate_table("certification_types"),
+            # Dates are ISO 8601 text, which sorts like the dates themselves.
+            _aggregate_table(
+                "certification_awards", "person_id TEXT NOT NULL", "expires_on TEXT NOT NULL"
+            ),
+            "CREATE INDEX certification_awards_person_id ON certification_awards (person_id)",
+            "CREATE INDEX certification_awards_expires_on ON certification_awards (expires_on)",
+            _aggregate_table("sent_reminders", "due_on TEXT NOT NULL"),
+            "CREATE INDEX sent_reminders_due_on ON sent_reminders (due_on)",
+            _aggregate_table("level_records"),
         ),
     ),
 )
@@ -315,6 +340,14 @@ _TABLES: Final[dict[str, _Table]] = {
         ),
         _Table(_AGGREGATE["leads"], ("account_id", "received_at"), _lead_columns),
         _Table(_AGGREGATE["product_lines"], ("active",), lambda p: (int(p.active),)),
+        _Table(_AGGREGATE["certification_types"], (), lambda t: ()),
+        _Table(
+            _AGGREGATE["certification_awards"],
+            ("person_id", "expires_on"),
+            lambda a: (a.person_id, a.expires_on.isoformat()),
+        ),
+        _Table(_AGGREGATE["sent_reminders"], ("due_on",), lambda r: (r.due_on.isoformat(),)),
+        _Table(_AGGREGATE["level_records"], (), lambda r: ()),
     )
 }
 
@@ -810,6 +843,45 @@ class _ProductLines(_Repository[ProductLine, ProductLineId]):
         return self._query(" WHERE active = ?", (int(bool(active)),))
 
 
+class _CertificationTypes(_Repository[CertificationType, CertificationTypeId]):
+    def list(self) -> builtins.list[CertificationType]:
+        return self._query()
+
+
+class _CertificationAwards(_Repository[CertificationAward, AwardId]):
+    def list(self) -> builtins.list[CertificationAward]:
+        return self._query()
+
+    def for_person(self, person_id: PersonId) -> builtins.list[CertificationAward]:
+        return self._query(" WHERE person_id = ?", (person_id,))
+
+    def expiring(self, first: dt.date, last: dt.date) -> builtins.list[CertificationAward]:
+        start = date_arg("first", first).isoformat()
+        end = date_arg("last", last).isoformat()
+        return self._query(
+            " WHERE expires_on BETWEEN ? AND ?",
+            (start, end),
+            index="certification_awards_expires_on",
+        )
+
+
+class _SentReminders(_Repository[SentReminder, str]):
+    def list(self) -> builtins.list[SentReminder]:
+        return self._query()
+
+    def due_between(self, first: dt.date, last: dt.date) -> builtins.list[SentReminder]:
+        start = date_arg("first", first).isoformat()
+        end = date_arg("last", last).isoformat()
+        return self._query(
+            " WHERE due_on BETWEEN ? AND ?", (start, end), index="sent_reminders_due_on"
+        )
+
+
+class _LevelRecords(_Repository[LevelRecord, PartnerId]):
+    def list(self) -> builtins.list[LevelRecord]:
+        return self._query()
+
+
 # -- unit of work ------------------------------------------------------------------------------
 
 
@@ -850,6 +922,10 @@ class SqliteUnitOfWork:
         self._accounts = _Accounts(self, _TABLES["accounts"])
         self._leads = _Leads(self, _TABLES["leads"])
         self._product_lines = _ProductLines(self, _TABLES["product_lines"])
+        self._certification_types = _CertificationTypes(self, _TABLES["certification_types"])
+        self._certification_awards = _CertificationAwards(self, _TABLES["certification_awards"])
+        self._sent_reminders = _SentReminders(self, _TABLES["sent_reminders"])
+        self._level_records = _LevelRecords(self, _TABLES["level_records"])
 
     @property
     def partners(self) -> _Partners:
@@ -885,6 +961,30 @@ class SqliteUnitOfWork:
     def product_lines(self) -> _ProductLines:
         """The product lines (a :class:`~prmcore.repositories.ProductLineRepository`)."""
         return self._product_lines
+
+    @property
+    def certification_types(self) -> _CertificationTypes:
+        """The certification types (a
+        :class:`~prmcore.repositories.CertificationTypeRepository`)."""
+        return self._certification_types
+
+    @property
+    def certification_awards(self) -> _CertificationAwards:
+        """The certification awards (a
+        :class:`~prmcore.repositories.CertificationAwardRepository`)."""
+        return self._certification_awards
+
+    @property
+    def sent_reminders(self) -> _SentReminders:
+        """The records of reminders sent (a
+        :class:`~prmcore.repositories.SentReminderRepository`)."""
+        return self._sent_reminders
+
+    @property
+    def level_records(self) -> _LevelRecords:
+        """The partners' level records (a
+        :class:`~prmcore.repositories.LevelRecordRepository`)."""
+        return self._level_records
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:

@@ -10,6 +10,13 @@ from typing import Any
 
 import attrs
 
+from prmcore.certifications import (
+    AwardRenewal,
+    CertificationAward,
+    CertificationType,
+    Duration,
+    SentReminder,
+)
 from prmcore.domain import (
     Account,
     AccountId,
@@ -33,6 +40,7 @@ from prmcore.domain import (
     ProductLineId,
     ProgramLevelId,
 )
+from prmcore.tiers import LevelChange, LevelEvaluation, LevelHistory, LevelRecord
 
 __all__ = [
     "CASES",
@@ -40,10 +48,14 @@ __all__ = [
     "account",
     "affiliation",
     "agreement",
+    "certification_award",
+    "certification_type",
     "lead",
+    "level_record",
     "partner",
     "person",
     "product_line",
+    "sent_reminder",
 ]
 
 DAY = dt.date(2026, 1, 1)
@@ -133,6 +145,70 @@ def product_line(number: int, **changes: Any) -> ProductLine:
     return ProductLine(**values)
 
 
+def certification_type(number: int, **changes: Any) -> CertificationType:
+    values: dict[str, Any] = {
+        "id": f"cert-{number}",
+        "name": f"Sécurité Spécialiste {number}",
+        "validity": Duration(years=3),
+        "grace": Duration(days=30),
+        "satisfies": ("cert-base",),
+    }
+    values.update(changes)
+    return CertificationType(**values)
+
+
+def certification_award(number: int, **changes: Any) -> CertificationAward:
+    values: dict[str, Any] = {
+        "id": f"award-{number}",
+        "person_id": PersonId("person-1"),
+        "type_id": "cert-1",
+        "earned_on": DAY,
+        "expires_on": dt.date(2029, 1, 1),
+    }
+    values.update(changes)
+    return CertificationAward(**values)
+
+
+def sent_reminder(number: int, **changes: Any) -> SentReminder:
+    values: dict[str, Any] = {
+        "id": f"award-9:2029-01-01:{number}",
+        "award_id": f"award-{number}",
+        "due_on": dt.date(2028, 10, 3),
+        "sent_at": MOMENT,
+    }
+    values.update(changes)
+    return SentReminder(**values)
+
+
+def level_record(number: int, **changes: Any) -> LevelRecord:
+    partner_id = changes.pop("partner_id", f"p-{number}")
+    values: dict[str, Any] = {
+        "partner_id": partner_id,
+        "history": LevelHistory(
+            partner_id, (LevelChange(partner_id, None, "silver", DAY, "placed at Silver"),)
+        ),
+        "evaluations": (LevelEvaluation(DAY, "silver"),),
+        "compliant": True,
+    }
+    values.update(changes)
+    return LevelRecord(**values)
+
+
+def _renewed(award: CertificationAward) -> CertificationAward:
+    expires = dt.date(2032, 1, 1)
+    renewal = AwardRenewal(dt.date(2028, 11, 1), award.expires_on, expires)
+    return attrs.evolve(award, expires_on=expires, history=(*award.history, renewal))
+
+
+def _promoted(record: LevelRecord) -> LevelRecord:
+    day = dt.date(2026, 4, 1)
+    change = LevelChange(record.partner_id, "silver", "gold", day, "qualified for Gold")
+    history = record.history.append(change)
+    return attrs.evolve(
+        record.with_evaluation(LevelEvaluation(day, "gold")), history=history, compliant=False
+    )
+
+
 @attrs.frozen
 class AggregateCase:
     """One aggregate for the generic repository tests: the unit-of-work attribute, its kind,
@@ -189,4 +265,18 @@ CASES: tuple[AggregateCase, ...] = (
     AggregateCase(
         "product_lines", "ProductLine", product_line, lambda p: attrs.evolve(p, active=False)
     ),
+    AggregateCase(
+        "certification_types",
+        "CertificationType",
+        certification_type,
+        lambda t: attrs.evolve(t, validity=Duration(years=2), reminder_days=(30,)),
+    ),
+    AggregateCase("certification_awards", "CertificationAward", certification_award, _renewed),
+    AggregateCase(
+        "sent_reminders",
+        "SentReminder",
+        sent_reminder,
+        lambda r: attrs.evolve(r, sent_at=r.sent_at + dt.timedelta(hours=1)),
+    ),
+    AggregateCase("level_records", "LevelRecord", level_record, _promoted),
 )

@@ -81,10 +81,12 @@ from prmcore.testing._samples import (
     account,
     affiliation,
     agreement,
+    certification_award,
     lead,
     partner,
     person,
     product_line,
+    sent_reminder,
 )
 
 __all__ = [
@@ -106,6 +108,10 @@ _STRATEGIES: dict[str, Callable[..., st.SearchStrategy[Any]]] = {
     "accounts": ps.accounts,
     "leads": ps.leads,
     "product_lines": ps.product_lines,
+    "certification_types": ps.certification_types,
+    "certification_awards": ps.certification_awards,
+    "sent_reminders": ps.sent_reminders,
+    "level_records": ps.level_records,
 }
 _THREAD_TIMEOUT = 30.0
 
@@ -802,6 +808,72 @@ class QueryTests(StoreHooks):
             assert _ids(uow.product_lines.list()) == ["pl-1", "pl-2", "pl-3"]
             assert _ids(uow.product_lines.list(active=True)) == ["pl-1", "pl-3"]
             assert _ids(uow.product_lines.list(active=False)) == ["pl-2"]
+
+    def test_certification_awards_by_person_and_expiry(self) -> None:
+        """Awards by holder, and by expiry date from *first* to *last* inclusive; both follow
+        renewals (a later expiry) and removals."""
+        self._seed(
+            "certification_awards",
+            [
+                certification_award(1, expires_on=dt.date(2027, 3, 31)),
+                certification_award(2, person_id="person-2", expires_on=dt.date(2027, 4, 1)),
+                certification_award(3, expires_on=dt.date(2027, 4, 30)),
+                certification_award(4, person_id="person-3", expires_on=dt.date(2028, 1, 1)),
+            ],
+        )
+        with self.make_unit_of_work() as uow:
+            awards = uow.certification_awards
+
+            def expiring(first: dt.date, last: dt.date) -> builtins.list[str]:
+                return _ids(awards.expiring(first, last))
+
+            assert _ids(awards.for_person(PersonId("person-1"))) == ["award-1", "award-3"]
+            assert awards.for_person(PersonId("nobody")) == []
+            assert expiring(dt.date(2027, 3, 31), dt.date(2027, 4, 30)) == [
+                "award-1",
+                "award-2",
+                "award-3",
+            ]
+            assert expiring(dt.date(2027, 4, 1), dt.date(2027, 4, 29)) == ["award-2"]
+            assert expiring(dt.date(2027, 4, 2), dt.date(2027, 4, 1)) == []
+            assert expiring(dt.date(1, 1, 1), dt.date(9999, 12, 31)) == _ids(awards.list())
+            first = awards.get("award-1")  # type: ignore[arg-type]
+            awards.update(
+                attrs.evolve(first, person_id=PersonId("person-3"), expires_on=dt.date(2030, 1, 1))
+            )
+            awards.remove("award-2")  # type: ignore[arg-type]
+            for _ in _before_and_after_commit(uow):
+                assert expiring(dt.date(2027, 1, 1), dt.date(2027, 12, 31)) == ["award-3"]
+                assert _ids(awards.for_person(PersonId("person-3"))) == ["award-1", "award-4"]
+            with pytest.raises(ValidationError) as caught:
+                awards.expiring("2027-01-01", dt.date(2027, 1, 2))  # type: ignore[arg-type]
+            assert caught.value.paths == ("first",)
+
+    def test_sent_reminders_by_due_day(self) -> None:
+        """Sent-reminder records by the day they fell due, both ends inclusive."""
+        self._seed(
+            "sent_reminders",
+            [
+                sent_reminder(1, due_on=dt.date(2027, 3, 1)),
+                sent_reminder(2, due_on=dt.date(2027, 3, 2)),
+                sent_reminder(3, due_on=dt.date(2027, 4, 1)),
+            ],
+        )
+        with self.make_unit_of_work() as uow:
+            reminders = uow.sent_reminders
+
+            def due(first: dt.date, last: dt.date) -> builtins.list[str]:
+                return [r.award_id for r in reminders.due_between(first, last)]
+
+            assert due(dt.date(2027, 3, 1), dt.date(2027, 3, 2)) == ["award-1", "award-2"]
+            assert due(dt.date(2027, 3, 2), dt.date(2027, 4, 1)) == ["award-2", "award-3"]
+            assert due(dt.date(2027, 3, 3), dt.date(2027, 3, 31)) == []
+            reminders.add(sent_reminder(4, due_on=dt.date(2027, 3, 15)))
+            for _ in _before_and_after_commit(uow):
+                assert due(dt.date(2027, 3, 3), dt.date(2027, 3, 31)) == ["award-4"]
+            with pytest.raises(ValidationError) as caught:
+                reminders.due_between(dt.date(2027, 3, 1), None)  # type: ignore[arg-type]
+            assert caught.value.paths == ("last",)
 
 
 class UnitOfWorkTests(StoreHooks):

@@ -40,6 +40,14 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from prmcore._checks import country_codes as _country_codes
+from prmcore.certifications import (
+    AwardRenewal,
+    CertificationAward,
+    CertificationType,
+    Duration,
+    RenewalAnchor,
+    SentReminder,
+)
 from prmcore.domain import (
     Account,
     Affiliation,
@@ -58,24 +66,29 @@ from prmcore.domain import (
 )
 from prmcore.money import Money, currency_codes, minor_units
 from prmcore.periods import Period
+from prmcore.tiers import LevelChange, LevelDecision, LevelEvaluation, LevelHistory, LevelRecord
 
 __all__ = [
     "accounts",
     "affiliations",
     "agreements",
     "capacities",
+    "certification_awards",
+    "certification_types",
     "contacts",
     "country_codes",
     "currencies",
     "external_ids",
     "identifiers",
     "leads",
+    "level_records",
     "locations",
     "money",
     "partners",
     "people",
     "periods",
     "product_lines",
+    "sent_reminders",
 ]
 
 T = TypeVar("T")
@@ -545,3 +558,144 @@ def product_lines(**overrides: object) -> st.SearchStrategy[ProductLine]:
         "version": _VERSIONS,
     }
     return _objects(ProductLine, defaults, overrides)
+
+
+# -- certifications and program levels ---------------------------------------------------------
+
+
+def _durations(*, zero: bool = True) -> st.SearchStrategy[Duration]:
+    parts = st.builds(
+        Duration,
+        years=st.integers(min_value=0, max_value=5),
+        months=st.integers(min_value=0, max_value=30),
+        days=st.integers(min_value=0, max_value=400),
+    )
+    return parts if zero else parts.filter(lambda d: not d.is_zero)
+
+
+def certification_types(**overrides: object) -> st.SearchStrategy[CertificationType]:
+    """:class:`~prmcore.certifications.CertificationType` s with calendar durations, either
+    anchor, some prerequisites and ``satisfies`` entries (never the type itself) and unique
+    reminder days. Each is valid on its own; a catalog also needs the ids it names.
+
+    .. versionadded:: 0.1.0
+    """
+    defaults = {
+        "id": identifiers(),
+        "name": _texts(300, ("Security Specialist", "Cloud Architect", "Spécialiste réseau")),
+        "validity": _durations(zero=False),
+        "renewal_window": _durations(),
+        "renewal_anchor": st.sampled_from(RenewalAnchor),
+        "grace": _durations(),
+        "prerequisites": _unique_ids(3),
+        "satisfies": _unique_ids(3),
+        "reminder_days": st.lists(
+            st.integers(min_value=1, max_value=400), max_size=4, unique=True
+        ).map(tuple),
+        "version": _VERSIONS,
+    }
+
+    def fix(draw: st.DrawFn, values: dict[str, Any], fixed: frozenset[str]) -> None:
+        for field in ("prerequisites", "satisfies"):
+            if values["id"] in values[field]:
+                if field in fixed:
+                    reject()
+                values[field] = tuple(x for x in values[field] if x != values["id"])
+
+    return _objects(CertificationType, defaults, overrides, fix)
+
+
+def certification_awards(**overrides: object) -> st.SearchStrategy[CertificationAward]:
+    """:class:`~prmcore.certifications.CertificationAward` s expiring on or after the day they
+    were earned, sometimes with a renewal that led to the current expiry.
+
+    .. versionadded:: 0.1.0
+    """
+    defaults = {
+        "id": identifiers(),
+        "person_id": identifiers(),
+        "type_id": identifiers(),
+        "earned_on": st.dates(max_value=dt.date(9000, 1, 1)),
+        "expires_on": st.dates(max_value=dt.date(9000, 1, 1)),
+        "history": st.just(()),  # drawn in fix(), once the dates are known
+        "version": _VERSIONS,
+    }
+
+    def fix(draw: st.DrawFn, values: dict[str, Any], fixed: frozenset[str]) -> None:
+        _ordered_dates("earned_on", "expires_on")(draw, values, fixed)
+        earned, expires = values["earned_on"], values["expires_on"]
+        if "history" in fixed or not draw(st.booleans()):
+            return
+        span = (expires - earned).days
+        completed = earned + dt.timedelta(days=draw(st.integers(min_value=0, max_value=span)))
+        values["history"] = (AwardRenewal(completed, completed, expires),)
+
+    return _objects(CertificationAward, defaults, overrides, fix)
+
+
+def sent_reminders(**overrides: object) -> st.SearchStrategy[SentReminder]:
+    """:class:`~prmcore.certifications.SentReminder` records with reminder-like keys.
+
+    .. versionadded:: 0.1.0
+    """
+    defaults = {
+        "id": st.builds(
+            lambda award, day, offset: f"{award}:{day.isoformat()}:{offset}",
+            identifiers(),
+            st.dates(),
+            st.sampled_from(["90", "60", "30", "expired"]),
+        ),
+        "award_id": identifiers(),
+        "due_on": st.dates(),
+        "sent_at": _aware_datetimes(),
+        "version": _VERSIONS,
+    }
+    return _objects(SentReminder, defaults, overrides)
+
+
+_LEVELS = st.sampled_from(("registered", "silver", "gold", "platinum"))
+
+
+def level_records(**overrides: object) -> st.SearchStrategy[LevelRecord]:
+    """:class:`~prmcore.tiers.LevelRecord` s with a chained level history, evaluations on
+    distinct days, sometimes a pending change and a compliance flag.
+
+    .. versionadded:: 0.1.0
+    """
+    defaults = {
+        "partner_id": identifiers(),
+        "history": st.none(),  # drawn in fix(), once the partner is known
+        "evaluations": st.lists(
+            st.builds(LevelEvaluation, st.dates(), _optional(_LEVELS)),
+            max_size=5,
+            unique_by=lambda e: e.on,
+        ).map(tuple),
+        "pending": st.none(),
+        "compliant": _optional(st.booleans()),
+        "version": _VERSIONS,
+    }
+
+    def fix(draw: st.DrawFn, values: dict[str, Any], fixed: frozenset[str]) -> None:
+        partner = values["partner_id"]
+        if "history" not in fixed:
+            levels = draw(st.lists(_LEVELS, max_size=3))
+            days = sorted(draw(st.lists(st.dates(), min_size=len(levels), max_size=len(levels))))
+            changes: list[LevelChange] = []
+            before: str | None = None
+            for level, day in zip(levels, days, strict=True):
+                if level != before:
+                    changes.append(LevelChange(partner, before, level, day, "qualified"))
+                    before = level
+            values["history"] = LevelHistory(partner, changes)
+        if "pending" not in fixed and draw(st.booleans()):
+            values["pending"] = LevelDecision(
+                partner,
+                "pending",
+                draw(_optional(_LEVELS)),
+                draw(_LEVELS),
+                draw(st.dates()),
+                "waiting for approval",
+                draw(st.sampled_from(("promote", "demote"))),
+            )
+
+    return _objects(LevelRecord, defaults, overrides, fix)

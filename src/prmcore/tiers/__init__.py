@@ -51,6 +51,7 @@ from prmcore.tiers.level_policy import (
     LevelPolicy,
     decide,
 )
+from prmcore.tiers.level_record import LevelRecord
 from prmcore.tiers.metrics import (
     Metric,
     MetricKind,
@@ -81,6 +82,7 @@ __all__ = [
     "LevelGap",
     "LevelHistory",
     "LevelPolicy",
+    "LevelRecord",
     "LevelResult",
     "Metric",
     "MetricKind",

@@ -12,12 +12,15 @@ from prmcore.certifications import (
     CertificationCatalog,
     CertificationRequirement,
     CertificationType,
+    ComplianceLost,
     Duration,
     compliance,
     forecast_compliance_loss,
 )
 from prmcore.domain import Affiliation
 from prmcore.errors import NotFoundError, ValidationError
+from prmcore.events import DomainEvent
+from prmcore.serialization import from_dict, to_dict
 
 D = dt.date
 CATALOG = CertificationCatalog(
@@ -274,3 +277,21 @@ def test_calendar_grace_in_the_index() -> None:
     assert index.held_spans("p", "spec") == [(D(2026, 1, 31), D(2027, 2, 28))]
     assert index.held_spans("q", "spec") == [(D(2026, 1, 31), D(2027, 2, 28))]
     assert index.held_spans("r", "spec") == [(D(9999, 1, 1), D.max)]
+
+
+def test_compliance_lost_event_lists_the_gaps() -> None:
+    report = compliance(
+        "acme", [NEED_3_SPEC, NEED_1_SALES], AFFILIATIONS, AWARDS, CATALOG, D(2027, 2, 1)
+    )
+    assert not report.compliant
+    at = dt.datetime(2027, 2, 1, 6, tzinfo=dt.UTC)
+    event = ComplianceLost.for_report(report, level_id="gold", id="evt-1", occurred_at=at)
+    assert event.name == "ComplianceLost"
+    assert (event.partner_id, event.as_of, event.level_id) == ("acme", D(2027, 2, 1), "gold")
+    assert event.gaps == (("spec", 2, 3), ("sales", 0, 1))
+    assert from_dict(DomainEvent, to_dict(event)) == event
+    bare = ComplianceLost.for_report(report, id="evt-2", occurred_at=at)
+    assert bare.level_id is None
+    with pytest.raises(ValidationError) as caught:
+        ComplianceLost("evt-3", at, {"partner_id": "acme"})
+    assert caught.value.paths == ("payload.as_of", "payload.gaps")

@@ -15,6 +15,7 @@ from prmcore.certifications import (
     Duration,
     Reminder,
     ReminderKind,
+    SentReminder,
     reminder_events,
     reminders_due,
     renew,
@@ -177,3 +178,20 @@ def test_event_payload_is_checked() -> None:
             occurred_at=dt.datetime(2027, 3, 2),
         )
     assert err.value.paths == ("occurred_at",)
+
+
+def test_sent_reminder_records_the_key_and_is_checked() -> None:
+    (first, *_) = reminders_due([AWARD], CATALOG, D(2027, 3, 1), D(2027, 3, 31))
+    sent = SentReminder.for_reminder(first, AT)
+    assert (sent.id, sent.award_id, sent.due_on, sent.sent_at) == (
+        "a-1:2027-05-31:90",
+        "a-1",
+        D(2027, 3, 2),
+        AT,
+    )
+    assert from_json(SentReminder, to_json(sent)) == sent
+    with pytest.raises(ValidationError) as caught:
+        SentReminder(" ", "bad id", "2027-03-02", dt.datetime(2027, 3, 2), -1)  # type: ignore[arg-type]
+    assert caught.value.paths == ("id", "award_id", "due_on", "sent_at", "version")
+    long_key = SentReminder("a" * 128 + ":2027-05-31:expired", "a" * 128, D(2027, 6, 1), AT)
+    assert len(long_key.id) > 128

@@ -51,11 +51,13 @@ def schema_rows(path: Path) -> list[tuple[int, str]]:
 
 # -- schema ------------------------------------------------------------------------------------
 
+ALL_MIGRATIONS = [(m.version, m.description) for m in prm_sqlite._MIGRATIONS]
+
 
 def test_a_new_file_gets_the_current_schema(store: SqliteStore, path: Path) -> None:
-    assert SCHEMA_VERSION == len(prm_sqlite._MIGRATIONS) == 1
+    assert SCHEMA_VERSION == len(prm_sqlite._MIGRATIONS) >= 2
     assert store.schema_version == SCHEMA_VERSION
-    assert schema_rows(path) == [(1, prm_sqlite._MIGRATIONS[0].description)]
+    assert schema_rows(path) == ALL_MIGRATIONS
     with SqliteUnitOfWork(store) as uow:
         conn = uow._connection()
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
@@ -70,33 +72,40 @@ def test_reopening_keeps_data_and_schema(store: SqliteStore, path: Path) -> None
         uow.commit()
     with SqliteStore(path) as again, SqliteUnitOfWork(again) as uow:
         assert uow.partners.list() == [stored]
-    assert schema_rows(path) == [(1, prm_sqlite._MIGRATIONS[0].description)]
+    assert schema_rows(path) == ALL_MIGRATIONS
 
 
 def test_a_newer_schema_is_refused(store: SqliteStore, path: Path) -> None:
     conn = connect(path)
-    conn.execute("INSERT INTO prmcore_schema (version, description) VALUES (7, 'future')")
+    future = SCHEMA_VERSION + 6
+    conn.execute(
+        "INSERT INTO prmcore_schema (version, description) VALUES (?, 'future')", (future,)
+    )
     conn.commit()
     conn.close()
-    with pytest.raises(SchemaVersionError, match=r"version 7.*up to 1: upgrade prmcore") as caught:
+    with pytest.raises(
+        SchemaVersionError, match=rf"version {future}.*up to {SCHEMA_VERSION}: upgrade prmcore"
+    ) as caught:
         SqliteStore(path)
-    assert (caught.value.found, caught.value.supported) == (7, 1)
+    assert (caught.value.found, caught.value.supported) == (future, SCHEMA_VERSION)
     assert isinstance(caught.value, PrmError)
 
 
 def test_migrations_are_applied_in_order_once(store: SqliteStore, path: Path) -> None:
     migrations = (
         *prm_sqlite._MIGRATIONS,
-        prm_sqlite._Migration(2, "add extra", ("CREATE TABLE extra (a TEXT)",)),
-        prm_sqlite._Migration(3, "index extra", ("CREATE INDEX extra_a ON extra (a)",)),
+        prm_sqlite._Migration(SCHEMA_VERSION + 1, "add extra", ("CREATE TABLE extra (a TEXT)",)),
+        prm_sqlite._Migration(
+            SCHEMA_VERSION + 2, "index extra", ("CREATE INDEX extra_a ON extra (a)",)
+        ),
     )
     conn = connect(path, isolation_level=None)
     try:
-        assert prm_sqlite._migrate(conn, migrations) == 3
-        assert prm_sqlite._migrate(conn, migrations) == 3
-        assert [v for v, _ in schema_rows(path)] == [1, 2, 3]
+        assert prm_sqlite._migrate(conn, migrations) == SCHEMA_VERSION + 2
+        assert prm_sqlite._migrate(conn, migrations) == SCHEMA_VERSION + 2
+        assert [v for v, _ in schema_rows(path)] == list(range(1, SCHEMA_VERSION + 3))
         with pytest.raises(SchemaVersionError):
-            prm_sqlite._migrate(conn, migrations[:2])
+            prm_sqlite._migrate(conn, migrations[: SCHEMA_VERSION + 1])
     finally:
         conn.close()
 
@@ -104,7 +113,9 @@ def test_migrations_are_applied_in_order_once(store: SqliteStore, path: Path) ->
 def test_a_failing_migration_changes_nothing(store: SqliteStore, path: Path) -> None:
     migrations = (
         *prm_sqlite._MIGRATIONS,
-        prm_sqlite._Migration(2, "broken", ("CREATE TABLE extra (a TEXT)", "NOT SQL")),
+        prm_sqlite._Migration(
+            SCHEMA_VERSION + 1, "broken", ("CREATE TABLE extra (a TEXT)", "NOT SQL")
+        ),
     )
     conn = connect(path, isolation_level=None)
     try:
@@ -114,7 +125,26 @@ def test_a_failing_migration_changes_nothing(store: SqliteStore, path: Path) -> 
     finally:
         conn.close()
     assert "extra" not in names
-    assert [v for v, _ in schema_rows(path)] == [1]
+    assert schema_rows(path) == ALL_MIGRATIONS
+
+
+def test_a_first_version_file_is_upgraded_and_keeps_its_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = tmp_path / "old.sqlite3"
+    with monkeypatch.context() as patch:
+        patch.setattr(prm_sqlite, "_MIGRATIONS", prm_sqlite._MIGRATIONS[:1])
+        with SqliteStore(old) as first, SqliteUnitOfWork(first) as uow:
+            stored = uow.partners.add(partner(1))
+            uow.commit()
+    assert schema_rows(old) == ALL_MIGRATIONS[:1]
+    # Opening it again applies the later migrations and keeps what was there.
+    with SqliteStore(old) as upgraded, SqliteUnitOfWork(upgraded) as uow:
+        assert upgraded.schema_version == SCHEMA_VERSION
+        assert uow.partners.list() == [stored]
+        assert uow.certification_awards.list() == []
+        assert uow.level_records.count() == 0
+    assert schema_rows(old) == ALL_MIGRATIONS
 
 
 def test_migrations_out_of_order_are_a_bug(path: Path) -> None:
