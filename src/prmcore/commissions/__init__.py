@@ -43,6 +43,7 @@ from prmcore.commissions.ledger import (
     Ledger,
     LedgerLine,
     LineKind,
+    PeriodClose,
     category_of,
 )
 from prmcore.commissions.plan import (
@@ -66,6 +67,7 @@ from prmcore.commissions.plan import (
     plan_from_toml,
     plan_to_dict,
 )
+from prmcore.commissions.service import CommissionService
 from prmcore.commissions.statements import (
     Statement,
     statement_for,
@@ -96,6 +98,7 @@ __all__ = [
     "Comparison",
     "ComparisonRow",
     "CommissionPlan",
+    "CommissionService",
     "Component",
     "Credit",
     "CurvePoint",
@@ -108,6 +111,7 @@ __all__ = [
     "Override",
     "PartnerProfile",
     "PayoutPolicy",
+    "PeriodClose",
     "PlanVersion",
     "RateRule",
     "RunResult",

@@ -308,7 +308,12 @@ class _Calculator:
         if money.currency == self.currency:
             return money.amount, None
         if self.rates is None:
-            raise CurrencyMismatch(money.currency, self.currency, "credit")
+            error = CurrencyMismatch(money.currency, self.currency, "credit")
+            error.add_note(
+                f"transaction {txn.id!r} is in {money.currency} and the plan pays in "
+                f"{self.currency}: pass a RateSource as rates= to convert it"
+            )
+            raise error
         converted = convert(money, self.currency, txn.date, self.rates)
         fx = (money, converted.rate, converted.rate_date, converted.source)
         return converted.amount.amount, fx
@@ -421,10 +426,12 @@ class _Calculator:
         self.cum[ckey] = after
         engine = comp.engine
         rate: Decimal | None
+        accelerated: Decimal | None = None
         if engine is None:
             rate = comp.rate(txn.product_line, profile.kind)
             if basis is Basis.REVENUE and accelerators is not None:
-                value = rate * accelerators.increment_unchecked(rev_before, rev_after)
+                accelerated = accelerators.increment_unchecked(rev_before, rev_after)
+                value = rate * accelerated
             else:
                 value = rate * delta
             tiers: tuple[int, ...] = ()
@@ -466,6 +473,7 @@ class _Calculator:
                     multiplier if comp.mult else _ONE,
                     amount,
                     scope,
+                    accelerated,
                 ),
                 transaction_id=txn.id,
                 component_id=component.id,
@@ -491,6 +499,7 @@ class _Calculator:
         multiplier: Decimal,
         amount: Decimal,
         scope: Period,
+        accelerated: Decimal | None = None,
     ) -> str:
         basis = component.basis.value
         what = self.money(delta) if component.basis is Basis.REVENUE else format_amount(delta)
@@ -500,6 +509,8 @@ class _Calculator:
         )
         if component.schedule is None:
             body = f" at {format_rate(rate or ZERO, percent=True)}"
+            if accelerated is not None and accelerated != delta:
+                body += f" on {self.money(accelerated)} after accelerators"
         elif volume:
             body = f" provisionally at tier {tiers[-1] + 1 if tiers else 0}'s rate " + (
                 f"{format_rate(rate or ZERO, percent=True)}, trued up at close"

@@ -24,7 +24,14 @@ from prmcore.errors import ValidationError
 from prmcore.money import Money
 from prmcore.periods import Period
 
-__all__ = ["Ledger", "LedgerLine", "LineKind", "STATEMENT_CATEGORIES", "category_of"]
+__all__ = [
+    "STATEMENT_CATEGORIES",
+    "Ledger",
+    "LedgerLine",
+    "LineKind",
+    "PeriodClose",
+    "category_of",
+]
 
 
 class LineKind(enum.StrEnum):
@@ -257,3 +264,28 @@ class Ledger:
     def total(self, currency: str) -> Money:
         """The sum of every line, in *currency* (the plan currency)."""
         return Money(sum((line.amount for line in self.lines), Decimal(0)), currency)
+
+
+@attrs.frozen
+class PeriodClose(Validated):
+    """The record that a plan's period was closed: it is never written to again.
+
+    Args:
+        plan_id: The plan.
+        period: The closed period.
+        closed_on: The ``as_of`` day of the closing run.
+
+    .. versionadded:: 0.1.0
+    """
+
+    plan_id: str
+    """The plan."""
+    period: Period
+    """The closed period."""
+    closed_on: dt.date
+    """When it was closed."""
+
+    def _validate(self, c: Checks) -> None:
+        c.identifier("plan_id", self.plan_id)
+        c.instance("period", self.period, Period)
+        c.date("closed_on", self.closed_on)

@@ -75,6 +75,14 @@ from prmcore.repositories._aggregates import (
     text_arg,
     with_version,
 )
+from prmcore.repositories._commission_tables import (
+    CommissionStaging,
+    CommissionTables,
+    MemoryCommissionLedger,
+    MemoryCommissionPeriods,
+    MemoryCommissionPlans,
+    MemoryCommissionTransactions,
+)
 from prmcore.tiers import LevelRecord
 
 if TYPE_CHECKING:
@@ -109,6 +117,7 @@ class InMemoryStore:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._tables: dict[str, dict[str, Any]] = {a.attribute: {} for a in AGGREGATES}
+        self._commissions = CommissionTables()
 
     def __repr__(self) -> str:
         with self._lock:
@@ -140,9 +149,19 @@ class InMemoryStore:
                     total += 1
             return total
 
-    def _apply(self, changes: Mapping[Aggregate, Mapping[str, _Change]]) -> None:
+    def _commission_access(self, read: Callable[[CommissionTables], Any]) -> Any:
+        with self._lock:
+            return read(self._commissions)
+
+    def _apply(
+        self,
+        changes: Mapping[Aggregate, Mapping[str, _Change]],
+        commissions: CommissionStaging | None = None,
+    ) -> None:
         """Check every expected version, then apply every change; or raise and apply none."""
         with self._lock:
+            if commissions:
+                self._commissions.check(commissions)
             for aggregate, staged in changes.items():
                 rows = self._tables[aggregate.attribute]
                 for key, change in staged.items():
@@ -157,6 +176,8 @@ class InMemoryStore:
                         rows.pop(key, None)  # added and removed again in the unit: nothing
                     else:
                         rows[key] = change.obj
+            if commissions:
+                self._commissions.apply(commissions)
 
 
 class _Repository(Generic[A, K]):
@@ -450,6 +471,14 @@ class InMemoryUnitOfWork:
         self._certification_awards = _CertificationAwards(self, by_name["certification_awards"])
         self._sent_reminders = _SentReminders(self, by_name["sent_reminders"])
         self._level_records = _LevelRecords(self, by_name["level_records"])
+        self._commission_staging = CommissionStaging()
+        access = store._commission_access
+        self._commission_plans = MemoryCommissionPlans(self._commission_staged, access)
+        self._commission_transactions = MemoryCommissionTransactions(
+            self._commission_staged, access
+        )
+        self._commission_ledger = MemoryCommissionLedger(self._commission_staged, access)
+        self._commission_periods = MemoryCommissionPeriods(self._commission_staged, access)
 
     @property
     def partners(self) -> _Partners:
@@ -510,6 +539,34 @@ class InMemoryUnitOfWork:
         :class:`~prmcore.repositories.LevelRecordRepository`)."""
         return self._level_records
 
+    @property
+    def commission_plans(self) -> MemoryCommissionPlans:
+        """The commission plans (a :class:`~prmcore.repositories.CommissionPlanRepository`)."""
+        return self._commission_plans
+
+    @property
+    def commission_transactions(self) -> MemoryCommissionTransactions:
+        """The commissionable transactions (a
+        :class:`~prmcore.repositories.CommissionTransactionRepository`)."""
+        return self._commission_transactions
+
+    @property
+    def commission_ledger(self) -> MemoryCommissionLedger:
+        """The commission ledger (a
+        :class:`~prmcore.repositories.CommissionLedgerRepository`)."""
+        return self._commission_ledger
+
+    @property
+    def commission_periods(self) -> MemoryCommissionPeriods:
+        """The closed commission periods (a
+        :class:`~prmcore.repositories.CommissionPeriodRepository`)."""
+        return self._commission_periods
+
+    def _commission_staged(self) -> CommissionStaging:
+        if not self._active:
+            raise inactive("InMemoryUnitOfWork")
+        return self._commission_staging
+
     def _staged(self, aggregate: Aggregate) -> dict[str, _Change]:
         if not self._active:
             raise inactive("InMemoryUnitOfWork")
@@ -518,6 +575,7 @@ class InMemoryUnitOfWork:
     def _reset(self) -> None:
         self._changes = {a: {} for a in AGGREGATES}
         self._events = []
+        self._commission_staging = CommissionStaging()
 
     def __enter__(self) -> Self:
         if self._active:
@@ -546,10 +604,11 @@ class InMemoryUnitOfWork:
             raise inactive("InMemoryUnitOfWork")
         changes = {aggregate: staged for aggregate, staged in self._changes.items() if staged}
         events = self._events
+        commissions = self._commission_staging
         # Whatever happens next, this unit's work is finished: a failed commit rolls it back.
         self._reset()
-        if changes:
-            self._store._apply(changes)
+        if changes or commissions:
+            self._store._apply(changes, commissions)
         if events and self._sink is not None:
             self._sink.publish(events)
 

@@ -31,6 +31,9 @@ from prmcore.certifications import (
     CertificationTypeId,
     SentReminder,
 )
+from prmcore.commissions.ledger import LedgerLine, PeriodClose
+from prmcore.commissions.plan import CommissionPlan
+from prmcore.commissions.transactions import Transaction
 from prmcore.domain import (
     Account,
     AccountId,
@@ -51,12 +54,17 @@ from prmcore.domain import (
     ProgramLevelId,
 )
 from prmcore.events import DomainEvent
+from prmcore.periods import Period
 from prmcore.tiers import LevelRecord
 
 __all__ = [
     "AccountRepository",
     "AffiliationRepository",
     "AgreementRepository",
+    "CommissionLedgerRepository",
+    "CommissionPeriodRepository",
+    "CommissionPlanRepository",
+    "CommissionTransactionRepository",
     "CertificationAwardRepository",
     "CertificationTypeRepository",
     "LeadRepository",
@@ -379,6 +387,123 @@ class LevelRecordRepository(Repository[LevelRecord, PartnerId], Protocol):
 
 
 @runtime_checkable
+class CommissionPlanRepository(Protocol):
+    """**Protocol:** commission plans by id. A plan is replaced as a whole when saved again
+    (add or correct a version); ledger lines keep the version hash they were made with.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def get(self, plan_id: str) -> CommissionPlan:
+        """The plan with *plan_id*.
+
+        Raises:
+            NotFoundError: There is none.
+        """
+        ...
+
+    def find(self, plan_id: str) -> CommissionPlan | None:
+        """The plan with *plan_id*, or ``None``."""
+        ...
+
+    def save(self, plan: CommissionPlan) -> CommissionPlan:
+        """Store *plan*, replacing a stored plan with the same id; return it."""
+        ...
+
+    def list(self) -> builtins.list[CommissionPlan]:
+        """Every plan, sorted by id."""
+        ...
+
+
+@runtime_checkable
+class CommissionTransactionRepository(Protocol):
+    """**Protocol:** commissionable transactions (sales and refunds), never changed once
+    recorded.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def add_many(self, transactions: Iterable[Transaction]) -> builtins.list[Transaction]:
+        """Record new transactions; all or nothing.
+
+        Raises:
+            ConflictError: An id is recorded already or appears twice; nothing is added.
+        """
+        ...
+
+    def get(self, transaction_id: str) -> Transaction:
+        """The transaction with *transaction_id*.
+
+        Raises:
+            NotFoundError: There is none.
+        """
+        ...
+
+    def list(
+        self, *, start: dt.date | None = None, end: dt.date | None = None
+    ) -> builtins.list[Transaction]:
+        """Transactions dated from *start* to *end* (both inclusive; ``None``: unbounded),
+        sorted by date, then id."""
+        ...
+
+    def count(self) -> int:
+        """How many transactions there are."""
+        ...
+
+
+@runtime_checkable
+class CommissionLedgerRepository(Protocol):
+    """**Protocol:** the append-only commission ledger.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def append(self, lines: Iterable[LedgerLine]) -> None:
+        """Append *lines*; all or nothing.
+
+        Raises:
+            ConflictError: A line id is in the ledger already or appears twice; nothing is
+                appended.
+        """
+        ...
+
+    def list(
+        self,
+        plan_id: str,
+        *,
+        period: Period | None = None,
+        partner_id: str | None = None,
+    ) -> builtins.list[LedgerLine]:
+        """The lines of *plan_id* in the order they were appended; with *period*, only those
+        posted in it; with *partner_id*, only that partner's."""
+        ...
+
+    def count(self) -> int:
+        """How many lines there are, over all plans."""
+        ...
+
+
+@runtime_checkable
+class CommissionPeriodRepository(Protocol):
+    """**Protocol:** which periods of which plans are closed.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def close(self, record: PeriodClose) -> PeriodClose:
+        """Record that a period is closed.
+
+        Raises:
+            ConflictError: The period is closed already.
+        """
+        ...
+
+    def closed(self, plan_id: str) -> builtins.list[PeriodClose]:
+        """The closed periods of *plan_id*, oldest first."""
+        ...
+
+
+@runtime_checkable
 class UnitOfWork(Protocol):
     """**Protocol:** one transaction over all repositories of a store.
 
@@ -453,6 +578,26 @@ class UnitOfWork(Protocol):
     @property
     def level_records(self) -> LevelRecordRepository:
         """The partners' level records."""
+        ...
+
+    @property
+    def commission_plans(self) -> CommissionPlanRepository:
+        """The commission plans."""
+        ...
+
+    @property
+    def commission_transactions(self) -> CommissionTransactionRepository:
+        """The commissionable transactions."""
+        ...
+
+    @property
+    def commission_ledger(self) -> CommissionLedgerRepository:
+        """The commission ledger."""
+        ...
+
+    @property
+    def commission_periods(self) -> CommissionPeriodRepository:
+        """The closed commission periods."""
         ...
 
     def __enter__(self) -> Self:

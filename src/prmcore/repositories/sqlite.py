@@ -54,6 +54,9 @@ from prmcore.certifications import (
     CertificationTypeId,
     SentReminder,
 )
+from prmcore.commissions.ledger import LedgerLine, PeriodClose
+from prmcore.commissions.plan import CommissionPlan
+from prmcore.commissions.transactions import Transaction
 from prmcore.domain import (
     Account,
     AccountId,
@@ -73,8 +76,9 @@ from prmcore.domain import (
     ProductLineId,
     ProgramLevelId,
 )
-from prmcore.errors import NotFoundError, PrmError
+from prmcore.errors import ConflictError, NotFoundError, PrmError
 from prmcore.events import DomainEvent, EventSink
+from prmcore.periods import Period
 from prmcore.repositories._aggregates import (
     AGGREGATES,
     Aggregate,
@@ -93,6 +97,13 @@ from prmcore.repositories._aggregates import (
     optional_status,
     text_arg,
     with_version,
+)
+from prmcore.repositories._commission_tables import (
+    check_close,
+    check_lines,
+    check_plan,
+    check_transactions,
+    closed_twice,
 )
 from prmcore.repositories.errors import SchemaVersionError, StorageError
 from prmcore.serialization import storage_converter
@@ -177,6 +188,23 @@ _MIGRATIONS: Final[tuple[_Migration, ...]] = (
             _aggregate_table("sent_reminders", "due_on TEXT NOT NULL"),
             "CREATE INDEX sent_reminders_due_on ON sent_reminders (due_on)",
             _aggregate_table("level_records"),
+        ),
+    ),
+    _Migration(
+        3,
+        "commission plans, transactions, ledger and closed periods",
+        (
+            "CREATE TABLE commission_plans (id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID",
+            "CREATE TABLE commission_transactions (id TEXT PRIMARY KEY, day TEXT NOT NULL, "
+            "data TEXT NOT NULL) WITHOUT ROWID",
+            "CREATE INDEX commission_transactions_day ON commission_transactions (day, id)",
+            # The rowid keeps the append order; lines are never updated or deleted.
+            "CREATE TABLE commission_ledger (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, "
+            "plan_id TEXT NOT NULL, period_start TEXT NOT NULL, partner_id TEXT NOT NULL, "
+            "data TEXT NOT NULL)",
+            "CREATE INDEX commission_ledger_plan ON commission_ledger (plan_id, period_start)",
+            "CREATE TABLE commission_periods (plan_id TEXT NOT NULL, period_start TEXT NOT NULL, "
+            "data TEXT NOT NULL, PRIMARY KEY (plan_id, period_start)) WITHOUT ROWID",
         ),
     ),
 )
@@ -882,6 +910,210 @@ class _LevelRecords(_Repository[LevelRecord, PartnerId]):
         return self._query()
 
 
+# -- commission repositories -------------------------------------------------------------------
+
+
+class _CommissionRepository:
+    """Shared by the commission repositories: the unit's connection and the JSON codec."""
+
+    def __init__(self, uow: SqliteUnitOfWork) -> None:
+        self._uow = uow
+
+    def _encode(self, obj: Any) -> str:
+        return _dumps(storage_converter.unstructure(obj))
+
+    def _decode(self, rows: Iterable[tuple[str]], cls: type[Any], what: str) -> builtins.list[Any]:
+        structure = storage_converter.get_structure_hook(cls)
+        try:
+            with trusted_construction():
+                return [structure(_loads(text), cls) for (text,) in rows]
+        except (ValueError, TypeError, KeyError, AttributeError, PrmError) as exc:
+            raise StorageError(
+                f"stored {what} data in {self._uow._store.path} cannot be loaded: {exc}"
+            ) from exc
+
+
+class _CommissionPlans(_CommissionRepository):
+    def get(self, plan_id: str) -> CommissionPlan:
+        found = self.find(plan_id)
+        if found is None:
+            raise NotFoundError("CommissionPlan", plan_id)
+        return found
+
+    def find(self, plan_id: str) -> CommissionPlan | None:
+        conn = self._uow._connection()
+        with _storage_errors("read commission_plans"):
+            rows = conn.execute("SELECT data FROM commission_plans WHERE id = ?", (plan_id,))
+            found = self._decode(rows, CommissionPlan, "commission plan")
+        return found[0] if found else None
+
+    def save(self, plan: CommissionPlan) -> CommissionPlan:
+        check_plan(plan)
+        conn = self._uow._write_connection()
+        with _storage_errors("write commission_plans"):
+            conn.execute(
+                "INSERT INTO commission_plans (id, data) VALUES (?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET data = excluded.data",
+                (plan.id, self._encode(plan)),
+            )
+        return plan
+
+    def list(self) -> builtins.list[CommissionPlan]:
+        conn = self._uow._connection()
+        with _storage_errors("read commission_plans"):
+            rows = conn.execute("SELECT data FROM commission_plans ORDER BY id")
+            return self._decode(rows, CommissionPlan, "commission plan")
+
+
+class _CommissionTransactions(_CommissionRepository):
+    def add_many(self, transactions: Iterable[Transaction]) -> builtins.list[Transaction]:
+        batch = check_transactions(transactions)
+        rows = [(t.id, t.date.isoformat(), self._encode(t)) for t in batch]
+        conn = self._uow._write_connection()
+        with _storage_errors("add to commission_transactions"):
+            conn.execute("SAVEPOINT prmcore_transactions")
+            try:
+                conn.executemany(
+                    "INSERT INTO commission_transactions (id, day, data) VALUES (?, ?, ?)", rows
+                )
+            except sqlite3.IntegrityError:
+                conn.execute("ROLLBACK TO prmcore_transactions")
+                conn.execute("RELEASE prmcore_transactions")
+                taken = next(
+                    row[0]
+                    for row in rows
+                    if conn.execute(
+                        "SELECT 1 FROM commission_transactions WHERE id = ?", (row[0],)
+                    ).fetchone()
+                )
+                raise ConflictError(
+                    "Transaction", taken, None, None, "is recorded already"
+                ) from None
+            conn.execute("RELEASE prmcore_transactions")
+        return batch
+
+    def get(self, transaction_id: str) -> Transaction:
+        conn = self._uow._connection()
+        with _storage_errors("read commission_transactions"):
+            rows = conn.execute(
+                "SELECT data FROM commission_transactions WHERE id = ?", (transaction_id,)
+            )
+            found: builtins.list[Transaction] = self._decode(rows, Transaction, "transaction")
+        if not found:
+            raise NotFoundError("Transaction", transaction_id)
+        return found[0]
+
+    def list(
+        self, *, start: dt.date | None = None, end: dt.date | None = None
+    ) -> builtins.list[Transaction]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if start is not None:
+            clauses.append("day >= ?")
+            params.append(start.isoformat())
+        if end is not None:
+            clauses.append("day <= ?")
+            params.append(end.isoformat())
+        conn = self._uow._connection()
+        with _storage_errors("read commission_transactions"):
+            rows = conn.execute(
+                f"SELECT data FROM commission_transactions{_where(clauses)} ORDER BY day, id",
+                params,
+            )
+            return self._decode(rows, Transaction, "transaction")
+
+    def count(self) -> int:
+        conn = self._uow._connection()
+        with _storage_errors("count commission_transactions"):
+            return int(conn.execute("SELECT count(*) FROM commission_transactions").fetchone()[0])
+
+
+class _CommissionLedger(_CommissionRepository):
+    def append(self, lines: Iterable[LedgerLine]) -> None:
+        batch = check_lines(lines)
+        rows = [
+            (x.id, x.plan_id, x.period.start.isoformat(), x.partner_id, self._encode(x))
+            for x in batch
+        ]
+        conn = self._uow._write_connection()
+        with _storage_errors("append to commission_ledger"):
+            conn.execute("SAVEPOINT prmcore_ledger")
+            try:
+                conn.executemany(
+                    "INSERT INTO commission_ledger (id, plan_id, period_start, partner_id, data) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    rows,
+                )
+            except sqlite3.IntegrityError:
+                conn.execute("ROLLBACK TO prmcore_ledger")
+                conn.execute("RELEASE prmcore_ledger")
+                taken = next(
+                    row[0]
+                    for row in rows
+                    if conn.execute(
+                        "SELECT 1 FROM commission_ledger WHERE id = ?", (row[0],)
+                    ).fetchone()
+                )
+                raise ConflictError(
+                    "LedgerLine", taken, None, None, "is in the ledger already"
+                ) from None
+            conn.execute("RELEASE prmcore_ledger")
+
+    def list(
+        self,
+        plan_id: str,
+        *,
+        period: Period | None = None,
+        partner_id: str | None = None,
+    ) -> builtins.list[LedgerLine]:
+        clauses = ["plan_id = ?"]
+        params: list[Any] = [plan_id]
+        if period is not None:
+            clauses.append("period_start = ?")
+            params.append(period.start.isoformat())
+        if partner_id is not None:
+            clauses.append("partner_id = ?")
+            params.append(partner_id)
+        conn = self._uow._connection()
+        with _storage_errors("read commission_ledger"):
+            rows = conn.execute(
+                f"SELECT data FROM commission_ledger{_where(clauses)} ORDER BY seq", params
+            )
+            lines: builtins.list[LedgerLine] = self._decode(rows, LedgerLine, "ledger line")
+        if period is not None:
+            lines = [line for line in lines if line.period == period]
+        return lines
+
+    def count(self) -> int:
+        conn = self._uow._connection()
+        with _storage_errors("count commission_ledger"):
+            return int(conn.execute("SELECT count(*) FROM commission_ledger").fetchone()[0])
+
+
+class _CommissionPeriods(_CommissionRepository):
+    def close(self, record: PeriodClose) -> PeriodClose:
+        check_close(record)
+        conn = self._uow._write_connection()
+        with _storage_errors("write commission_periods"):
+            try:
+                conn.execute(
+                    "INSERT INTO commission_periods (plan_id, period_start, data) VALUES (?, ?, ?)",
+                    (record.plan_id, record.period.start.isoformat(), self._encode(record)),
+                )
+            except sqlite3.IntegrityError:
+                raise closed_twice(record) from None
+        return record
+
+    def closed(self, plan_id: str) -> builtins.list[PeriodClose]:
+        conn = self._uow._connection()
+        with _storage_errors("read commission_periods"):
+            rows = conn.execute(
+                "SELECT data FROM commission_periods WHERE plan_id = ? ORDER BY period_start",
+                (plan_id,),
+            )
+            return self._decode(rows, PeriodClose, "period close")
+
+
 # -- unit of work ------------------------------------------------------------------------------
 
 
@@ -926,6 +1158,10 @@ class SqliteUnitOfWork:
         self._certification_awards = _CertificationAwards(self, _TABLES["certification_awards"])
         self._sent_reminders = _SentReminders(self, _TABLES["sent_reminders"])
         self._level_records = _LevelRecords(self, _TABLES["level_records"])
+        self._commission_plans = _CommissionPlans(self)
+        self._commission_transactions = _CommissionTransactions(self)
+        self._commission_ledger = _CommissionLedger(self)
+        self._commission_periods = _CommissionPeriods(self)
 
     @property
     def partners(self) -> _Partners:
@@ -985,6 +1221,29 @@ class SqliteUnitOfWork:
         """The partners' level records (a
         :class:`~prmcore.repositories.LevelRecordRepository`)."""
         return self._level_records
+
+    @property
+    def commission_plans(self) -> _CommissionPlans:
+        """The commission plans (a :class:`~prmcore.repositories.CommissionPlanRepository`)."""
+        return self._commission_plans
+
+    @property
+    def commission_transactions(self) -> _CommissionTransactions:
+        """The commissionable transactions (a
+        :class:`~prmcore.repositories.CommissionTransactionRepository`)."""
+        return self._commission_transactions
+
+    @property
+    def commission_ledger(self) -> _CommissionLedger:
+        """The commission ledger (a
+        :class:`~prmcore.repositories.CommissionLedgerRepository`)."""
+        return self._commission_ledger
+
+    @property
+    def commission_periods(self) -> _CommissionPeriods:
+        """The closed commission periods (a
+        :class:`~prmcore.repositories.CommissionPeriodRepository`)."""
+        return self._commission_periods
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:

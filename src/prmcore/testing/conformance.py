@@ -90,6 +90,7 @@ from prmcore.testing._samples import (
 )
 
 __all__ = [
+    "CommissionStoreTests",
     "ConcurrencyTests",
     "ModelTests",
     "QueryTests",
@@ -1246,7 +1247,189 @@ class ModelTests(StoreHooks):
         )
 
 
-class StoreConformance(RepositoryTests, QueryTests, UnitOfWorkTests, ConcurrencyTests, ModelTests):
+def _commission_fixtures() -> tuple[Any, builtins.list[Any], builtins.list[Any]]:
+    """A plan, three transactions and the ledger lines of closing January with them."""
+    from decimal import Decimal
+
+    from prmcore.commissions import (
+        CommissionPlan,
+        Component,
+        Credit,
+        PlanVersion,
+        Transaction,
+        run_period,
+    )
+    from prmcore.money import ExchangeRate, InMemoryRateSource, Money
+    from prmcore.periods import MonthCalendar
+
+    calendar = MonthCalendar()
+    plan = CommissionPlan(
+        id="plan-1",
+        name="Resale",
+        currency="EUR",
+        calendar=calendar,
+        versions=[
+            PlanVersion(
+                id="v1",
+                effective_from=dt.date(2026, 1, 1),
+                components=[Component(id="base", rate=Decimal("0.05"))],
+            )
+        ],
+    )
+    transactions = [
+        Transaction("t-1", dt.date(2026, 1, 5), Money("1000.00", "EUR"), [Credit("p-1")]),
+        Transaction(
+            "t-2",
+            dt.date(2026, 1, 9),
+            Money("200.00", "USD"),
+            [Credit("p-1", 60), Credit("p-2", 40)],
+            product_line="fw",
+        ),
+        Transaction("t-3", dt.date(2026, 2, 2), Money("10.00", "EUR"), [Credit("p-2")]),
+    ]
+    rates = InMemoryRateSource([ExchangeRate("USD", "EUR", "0.9", dt.date(2026, 1, 1), "ECB")])
+    january = calendar.period_containing(dt.date(2026, 1, 1))
+    lines = run_period(
+        plan, january, transactions, as_of=dt.date(2026, 2, 1), rates=rates, close=True
+    ).lines
+    return plan, transactions, list(lines)
+
+
+class CommissionStoreTests(StoreHooks):
+    """The commission repositories: plans, transactions, the append-only ledger and closed
+    periods, with all-or-nothing batches and rollback.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def test_plans_are_saved_replaced_and_listed(self) -> None:
+        """Plans round-trip exactly; saving again replaces; unknown ids are not found."""
+        plan, _, _ = _commission_fixtures()
+        other = attrs.evolve(plan, id="plan-0", name="Other")
+        with self.make_unit_of_work() as uow:
+            assert uow.commission_plans.find("plan-1") is None
+            uow.commission_plans.save(plan)
+            uow.commission_plans.save(other)
+            assert uow.commission_plans.get("plan-1") == plan  # read your writes
+            uow.commit()
+        renamed = attrs.evolve(plan, name="Resale (corrected)")
+        with self.make_unit_of_work() as uow:
+            assert [p.id for p in uow.commission_plans.list()] == ["plan-0", "plan-1"]
+            assert uow.commission_plans.get("plan-1") == plan
+            uow.commission_plans.save(renamed)
+            uow.commit()
+        with self.make_unit_of_work() as uow:
+            assert uow.commission_plans.get("plan-1") == renamed
+            with pytest.raises(NotFoundError):
+                uow.commission_plans.get("nope")
+            with pytest.raises(TypeError):
+                uow.commission_plans.save("plan")  # type: ignore[arg-type]
+
+    def test_transactions_are_recorded_once_and_listed_by_date(self) -> None:
+        """Transactions round-trip; a duplicate id adds nothing of its batch."""
+        _, transactions, _ = _commission_fixtures()
+        with self.make_unit_of_work() as uow:
+            uow.commission_transactions.add_many(reversed(transactions[:2]))
+            uow.commit()
+        with self.make_unit_of_work() as uow:
+            with pytest.raises(ConflictError):
+                uow.commission_transactions.add_many([transactions[2], transactions[0]])
+            with pytest.raises(ConflictError):
+                uow.commission_transactions.add_many([transactions[2], transactions[2]])
+            assert uow.commission_transactions.count() == 2
+            uow.commission_transactions.add_many([transactions[2]])
+            uow.commit()
+        with self.make_unit_of_work() as uow:
+            repo = uow.commission_transactions
+            assert repo.list() == transactions
+            assert repo.list(start=dt.date(2026, 1, 9)) == transactions[1:]
+            assert repo.list(end=dt.date(2026, 1, 9)) == transactions[:2]
+            assert repo.get("t-2") == transactions[1]
+            with pytest.raises(NotFoundError):
+                repo.get("t-9")
+
+    def test_the_ledger_appends_in_order_and_filters(self) -> None:
+        """Lines come back exactly, in append order; a duplicate id appends nothing."""
+        plan, _, lines = _commission_fixtures()
+        january = lines[0].period
+        with self.make_unit_of_work() as uow:
+            uow.commission_ledger.append(lines[:2])
+            uow.commission_ledger.append(lines[2:])
+            uow.commit()
+        with self.make_unit_of_work() as uow:
+            ledger = uow.commission_ledger
+            assert ledger.list(plan.id) == lines
+            assert ledger.list("other") == []
+            assert ledger.list(plan.id, partner_id="p-2") == [
+                x for x in lines if x.partner_id == "p-2"
+            ]
+            assert ledger.list(plan.id, period=january) == lines
+            assert ledger.list(plan.id, period=attrs.evolve(january, label=None)) == lines
+            converted = [x for x in ledger.list(plan.id) if x.fx_rate is not None]
+            assert converted
+            assert converted[0].original_amount is not None
+            with pytest.raises(ConflictError):
+                ledger.append([attrs.evolve(lines[0], id="new-1"), lines[1]])
+            with pytest.raises(ConflictError):
+                ledger.append([attrs.evolve(lines[0], id="x"), attrs.evolve(lines[1], id="x")])
+            assert ledger.count() == len(lines)
+            with pytest.raises(TypeError):
+                ledger.append(["line"])  # type: ignore[list-item]
+
+    def test_periods_close_once(self) -> None:
+        """A period is closed once; closes are listed oldest first per plan."""
+        from prmcore.commissions import PeriodClose
+
+        _, _, lines = _commission_fixtures()
+        january = lines[0].period
+        february = attrs.evolve(
+            january, start=dt.date(2026, 2, 1), end=dt.date(2026, 2, 28), label="2026-02"
+        )
+        with self.make_unit_of_work() as uow:
+            uow.commission_periods.close(PeriodClose("plan-1", february, dt.date(2026, 3, 1)))
+            uow.commission_periods.close(PeriodClose("plan-1", january, dt.date(2026, 2, 1)))
+            with pytest.raises(ConflictError):
+                uow.commission_periods.close(PeriodClose("plan-1", january, dt.date(2026, 2, 2)))
+            uow.commit()
+        with self.make_unit_of_work() as uow:
+            closed = uow.commission_periods.closed("plan-1")
+            assert [c.period for c in closed] == [january, february]
+            assert closed[0].closed_on == dt.date(2026, 2, 1)
+            assert uow.commission_periods.closed("plan-2") == []
+            with pytest.raises(ConflictError):
+                uow.commission_periods.close(PeriodClose("plan-1", january, dt.date(2026, 2, 2)))
+
+    def test_commission_writes_roll_back_and_stay_private_until_commit(self) -> None:
+        """Nothing of a unit that did not commit is stored; others see writes after commit."""
+        from prmcore.commissions import PeriodClose
+
+        plan, transactions, lines = _commission_fixtures()
+        with self.make_unit_of_work() as uow:
+            uow.commission_plans.save(plan)
+            uow.commission_transactions.add_many(transactions)
+            uow.commission_ledger.append(lines)
+            uow.commission_periods.close(PeriodClose(plan.id, lines[0].period, dt.date(2026, 2, 1)))
+            with self.make_unit_of_work() as other:
+                assert other.commission_plans.find(plan.id) is None
+                assert other.commission_ledger.count() == 0
+        with self.make_unit_of_work() as uow:
+            assert uow.commission_plans.list() == []
+            assert uow.commission_transactions.count() == 0
+            assert uow.commission_ledger.list(plan.id) == []
+            assert uow.commission_periods.closed(plan.id) == []
+            uow.commission_ledger.append(lines)
+            uow.rollback()
+            assert uow.commission_ledger.count() == 0
+
+
+class StoreConformance(
+    RepositoryTests,
+    QueryTests,
+    UnitOfWorkTests,
+    ConcurrencyTests,
+    ModelTests,
+    CommissionStoreTests,
+):
     """The whole conformance suite: subclass it (name the subclass ``Test...``), implement
     :meth:`~StoreHooks.make_unit_of_work` and override :meth:`~StoreHooks.fresh_store`.
 

@@ -180,6 +180,7 @@ def test_accelerators_pay_the_slice_beyond_quota_at_the_multiplier() -> None:
     result = run_period(plan, JAN, sales, as_of=D(2026, 2, 1))
     # 8,000 at 10%; then 2,000 at 10% and 2,000 at 15%
     assert [line.amount for line in result.lines] == [Decimal("800.00"), Decimal("500.00")]
+    assert "on 5,000.00 EUR after accelerators" in result.lines[1].explanation
 
 
 def test_attainment_and_units_bases() -> None:
