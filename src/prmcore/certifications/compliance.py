@@ -353,19 +353,19 @@ def _prepare(
     c.date("as_of", as_of)
     catalog_ok = c.instance("catalog", catalog, CertificationCatalog)
     reqs = tuple(requirements)
-    for i, req in enumerate(reqs):
-        if c.instance(f"requirements[{i}]", req, CertificationRequirement) and catalog_ok:
-            c.require(
-                req.type_id in catalog,
-                f"requirements[{i}].type_id",
-                f"unknown certification type {req.type_id!r}",
-            )
+    # Paths and messages are built only for bad items: a host checks many partners.
+    unchecked: tuple[object, ...] = reqs  # callers may pass anything
+    for i, req in enumerate(unchecked):
+        if not isinstance(req, CertificationRequirement):
+            c.instance(f"requirements[{i}]", req, CertificationRequirement)
+        elif catalog_ok and req.type_id not in catalog:
+            c.add(f"requirements[{i}].type_id", f"unknown certification type {req.type_id!r}")
     mine: list[Affiliation] = []
-    for i, affiliation in enumerate(affiliations):
-        if (
+    given: Iterable[object] = affiliations
+    for i, affiliation in enumerate(given):
+        if not isinstance(affiliation, Affiliation):
             c.instance(f"affiliations[{i}]", affiliation, Affiliation)
-            and affiliation.partner_id == partner_id
-        ):
+        elif affiliation.partner_id == partner_id:
             mine.append(affiliation)
     index: AwardIndex | None = None
     if isinstance(awards, AwardIndex):
@@ -431,7 +431,12 @@ def compliance(
     people = {a.person_id for a in mine if a.active_on(as_of)}
     results = []
     for req in reqs:
-        counted = sorted(p for p in people if index.holds(p, req.type_id, as_of))
+        by_person = index._entries[req.type_id]
+        counted = sorted(
+            person
+            for person in people
+            if any(start <= as_of <= end for start, end, _ in by_person.get(person, ()))
+        )
         results.append(RequirementResult(req, tuple(counted)))
     return ComplianceReport(PartnerId(partner_id), as_of, tuple(results))
 

@@ -33,9 +33,9 @@ import attrs
 from prmcore._checks import Checks, Validated
 from prmcore.certifications.award import AwardId, CertificationAward
 from prmcore.certifications.catalog import CertificationCatalog
-from prmcore.certifications.certification_type import CertificationTypeId
+from prmcore.certifications.certification_type import CertificationType, CertificationTypeId
+from prmcore.certifications.compliance import _grace_end
 from prmcore.certifications.events import CertificationExpired, CertificationExpiring
-from prmcore.certifications.status import award_dates
 from prmcore.domain.ids import PersonId
 
 __all__ = [
@@ -45,8 +45,6 @@ __all__ = [
     "reminder_events",
     "reminders_due",
 ]
-
-_ONE_DAY = dt.timedelta(days=1)
 
 
 class ReminderKind(enum.StrEnum):
@@ -149,24 +147,9 @@ class SentReminder(Validated):
         return cls(reminder.key, reminder.award_id, reminder.due_on, sent_at)
 
 
-def _sort_key(reminder: Reminder) -> tuple[dt.date, str, int]:
-    offset = -1 if reminder.offset_days is None else reminder.offset_days
-    return (reminder.due_on, reminder.award_id, -offset)
-
-
-def _candidates(
-    award: CertificationAward, offsets: tuple[int, ...]
-) -> list[tuple[int | None, dt.date]]:
-    """Every reminder day of *award* (offset, due day), skipping days Python cannot hold."""
-    expires = award.expires_on
-    days: list[tuple[int | None, dt.date]] = [
-        (offset, expires - dt.timedelta(days=offset))
-        for offset in offsets
-        if expires.toordinal() - offset >= 1
-    ]
-    if expires < dt.date.max:
-        days.append((None, expires + _ONE_DAY))
-    return days
+def _plan(ctype: CertificationType) -> tuple[tuple[int, ...], Callable[[dt.date], dt.date] | None]:
+    """A type's reminder offsets, longest first, and its fast "last day held"."""
+    return tuple(sorted(ctype.reminder_days, reverse=True)), _grace_end(ctype.grace)
 
 
 def reminders_due(
@@ -209,35 +192,58 @@ def reminders_due(
         c.date_order("start", start, "end", end)
     catalog_ok = c.instance("catalog", catalog, CertificationCatalog)
     items = tuple(awards)
-    for i, award in enumerate(items):
-        if c.instance(f"awards[{i}]", award, CertificationAward) and catalog_ok:
-            c.require(
-                award.type_id in catalog,
-                f"awards[{i}].type_id",
-                f"unknown certification type {award.type_id!r}",
-            )
+    known = {t.id for t in catalog.types} if catalog_ok else set()
+    unchecked: tuple[object, ...] = items  # callers may pass anything
+    for i, award in enumerate(unchecked):
+        # Paths and messages are only built for the bad ones: this loop sees every award.
+        if not isinstance(award, CertificationAward):
+            c.instance(f"awards[{i}]", award, CertificationAward)
+        elif catalog_ok and award.type_id not in known:
+            c.add(f"awards[{i}].type_id", f"unknown certification type {award.type_id!r}")
     c.done()
-    due: list[Reminder] = []
+    # Plain ordinals and one pass per award: a year of reminders for half a million awards
+    # must not spend its time in calendar arithmetic.
+    first, last = start.toordinal(), end.toordinal()
+    plans: dict[str, tuple[tuple[int, ...], Callable[[dt.date], dt.date] | None]] = {}
+    found: list[tuple[int, str, int, int, Reminder]] = []
     for award in items:
-        ctype = catalog.get(award.type_id)
-        grace_ends_on = award_dates(award, ctype).grace_ends_on
-        for offset, due_on in _candidates(award, ctype.reminder_days):
-            if start <= due_on <= end and due_on >= award.term_start:
-                kind = ReminderKind.EXPIRED if offset is None else ReminderKind.BEFORE_EXPIRY
-                reminder = Reminder(
-                    award.id,
-                    award.person_id,
-                    award.type_id,
-                    kind,
-                    offset,
-                    award.expires_on,
-                    due_on,
-                    grace_ends_on,
+        plan = plans.get(award.type_id)
+        if plan is None:
+            plan = plans[award.type_id] = _plan(catalog.get(award.type_id))
+        offsets, grace_end = plan
+        expires = award.expires_on
+        x = expires.toordinal()
+        if x + 1 < first or x - (offsets[0] if offsets else 0) > last:
+            continue
+        opened = award.term_start.toordinal()
+        grace_ends_on: dt.date | None = None
+        for offset in (*offsets, None):
+            if offset is None:
+                if expires == dt.date.max:
+                    continue
+                day = x + 1
+            else:
+                day = x - offset
+            if not (first <= day <= last and day >= opened):
+                continue
+            if grace_ends_on is None:
+                grace_ends_on = expires if grace_end is None else grace_end(expires)
+            reminder = Reminder(
+                award.id,
+                award.person_id,
+                award.type_id,
+                ReminderKind.EXPIRED if offset is None else ReminderKind.BEFORE_EXPIRY,
+                offset,
+                expires,
+                dt.date.fromordinal(day),
+                grace_ends_on,
+            )
+            if not seen or reminder.key not in seen:
+                found.append(
+                    (day, award.id, -1 if offset is None else -offset, len(found), reminder)
                 )
-                if reminder.key not in seen:
-                    due.append(reminder)
-    due.sort(key=_sort_key)
-    return due
+    found.sort()
+    return [item[-1] for item in found]
 
 
 def reminder_events(

@@ -50,7 +50,7 @@ from typing import Any
 
 import attrs
 
-from prmcore._checks import Checks, Validated, to_enum, to_tuple
+from prmcore._checks import Checks, Validated, to_enum, to_tuple, trusted_construction
 from prmcore.errors import InvalidTransition
 from prmcore.periods import PeriodCalendar, add_months, trailing
 from prmcore.tiers.eligibility import EligibilityReport
@@ -449,7 +449,8 @@ def _evaluations(c: Checks, items: object, partner_id: object) -> list[LevelEval
                 f"{path}.partner_id",
                 f"must be {partner_id!r}, the history's partner",
             )
-            item = LevelEvaluation.from_report(item)
+            with trusted_construction():  # a report's day and level are valid already
+                item = LevelEvaluation.from_report(item)
         if not c.instance(path, item, LevelEvaluation):
             continue
         if item.on in seen:
@@ -562,9 +563,12 @@ class _Decider:
         if kind is not DecisionKind.HOLD and self.policy.approval_required:
             kind, proposed = DecisionKind.PENDING, kind
             reason += "; waiting for approval"
-        return LevelDecision(
-            self.partner_id, kind, self.current, to_level, effective, reason, proposed
-        )
+        # Built from validated inputs (the history's partner, the program's level ids, a
+        # checked date), so the checks are not run again.
+        with trusted_construction():
+            return LevelDecision(
+                self.partner_id, kind, self.current, to_level, effective, reason, proposed
+            )
 
     def hold(self, reason: str) -> LevelDecision:
         return self.decision(DecisionKind.HOLD, None, None, reason)

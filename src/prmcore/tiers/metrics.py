@@ -119,6 +119,10 @@ def _check_metric_value(c: Checks, path: str, value: object, *, negative: bool) 
     return negative or c.require(value >= 0, path, f"must not be negative, got {value}")
 
 
+_MONEY_ZEROS: dict[str, Money] = {}
+_DECIMAL_ZERO = Decimal(0)
+
+
 def _read_only(value: object) -> Any:
     """attrs converter: a mapping becomes a read-only copy with converted values."""
     if isinstance(value, Mapping):
@@ -210,10 +214,14 @@ class Metric(Validated):
         """
         if self.kind is MetricKind.MONEY:
             assert self.currency is not None
-            return Money.zero(self.currency)
+            zero = _MONEY_ZEROS.get(self.currency)
+            if zero is None:
+                # Money is immutable: one zero per currency serves every evaluation.
+                zero = _MONEY_ZEROS[self.currency] = Money.zero(self.currency)
+            return zero
         if self.kind is MetricKind.COUNT:
             return 0
-        return Decimal(0)
+        return _DECIMAL_ZERO
 
     def _check_value(self, c: Checks, path: str, value: object, *, threshold: bool) -> bool:
         """Record problems with *value* as a value (or, with *threshold*, a threshold) of

@@ -32,6 +32,7 @@ Examples:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from decimal import Context, Decimal
 from types import MappingProxyType
@@ -379,9 +380,9 @@ class Program(Validated):
                     continue  # a target without a known metric is reported at weights
                 found._check_value(c, f"{where}.{part}.{key}", value, threshold=True)
 
-    @property
+    @functools.cached_property
     def ladder(self) -> tuple[ProgramLevel, ...]:
-        """The levels by rank, lowest first.
+        """The levels by rank, lowest first (sorted once: a program is immutable).
 
         .. versionadded:: 0.1.0
         """
