@@ -6,6 +6,9 @@ lines) through the partner service and the SQLite store, then reads it back and 
 summary. Everything is deterministic: the same program and the same output on every run.
 
 The routing, conflict, commission and certification capabilities extend this demo as they land.
+Certifications and program levels run through their services on the same SQLite store: upcoming
+expiries, partners at risk of losing their level's certified headcount, and each partner's gap
+to the next level.
 
 Set ``PRMCORE_DEMO_DIR`` to choose where ``demo.sqlite3`` is written (default: the current
 directory).
@@ -19,6 +22,8 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
+from prmcore.certifications import CertificationType, Duration
+from prmcore.certifications.service import CertificationService
 from prmcore.domain import (
     Account,
     Affiliation,
@@ -37,6 +42,8 @@ from prmcore.money import Money
 from prmcore.partner_service import PartnerService
 from prmcore.periods import FiscalYearCalendar, QuarterCalendar, trailing
 from prmcore.repositories import SqliteStore, SqliteUnitOfWork
+from prmcore.tiers import LevelPolicy, Metric, Program, ProgramLevel, Requirement
+from prmcore.tiers.service import CertifiedHeadcount, ProgramService
 
 AS_OF = dt.date(2026, 11, 15)
 FISCAL_START_MONTH = 2  # the vendor's fiscal year starts on 1 February
@@ -374,6 +381,160 @@ def summarise(store: SqliteStore, sink: RecordingSink) -> None:
         print(f"  {name}: {n}")
 
 
+CERTIFICATION_TYPES = [
+    CertificationType(
+        "sec-spec", "Security Specialist", Duration(years=2), grace=Duration(days=30)
+    ),
+    CertificationType(
+        "sec-expert",
+        "Security Expert",
+        Duration(years=3),
+        prerequisites=["sec-spec"],
+        satisfies=["sec-spec"],
+    ),
+    CertificationType("cloud", "Cloud Architect", Duration(years=1)),
+]
+
+
+def sample_ladder() -> Program:
+    """The sample program: Registered, Silver, Gold and Platinum."""
+    usd = lambda amount: Money(amount, "USD")  # noqa: E731
+    return Program(
+        "demo-program",
+        "Partner Program",
+        [
+            Metric(
+                "revenue", "money", "trailing-12-month revenue", currency="USD", window_months=12
+            ),
+            Metric("deals", "count", "closed in the trailing 12 months", unit="deal"),
+            Metric(
+                "certified_security",
+                "count",
+                "certified in Security Specialist",
+                unit="person",
+                unit_plural="people",
+            ),
+        ],
+        [
+            ProgramLevel("registered", "Registered", 0),
+            ProgramLevel("silver", "Silver", 1, [Requirement("revenue", usd(50_000))]),
+            ProgramLevel(
+                "gold",
+                "Gold",
+                2,
+                [Requirement("revenue", usd(250_000)), Requirement("certified_security", 2)],
+            ),
+            ProgramLevel(
+                "platinum",
+                "Platinum",
+                3,
+                [
+                    Requirement("revenue", usd(1_000_000)),
+                    Requirement("deals", 25),
+                    Requirement("certified_security", 3),
+                ],
+            ),
+        ],
+    )
+
+
+def certifications_and_levels(store: SqliteStore) -> None:
+    """Certify the sample people, evaluate every active partner against the program and print
+    upcoming expiries, partners at risk and gaps to the next level, all through the services."""
+    sink = RecordingSink()
+    clock = FixedClock(dt.datetime(2026, 11, 15, 9, 0, tzinfo=dt.UTC))
+    ids = SequentialIds("cert")
+    factory = lambda: SqliteUnitOfWork(store, sink)  # noqa: E731
+    certs = CertificationService(factory, clock, ids)
+    certs.add_types(CERTIFICATION_TYPES)
+    for i in range(len(PEOPLE_NAMES)):
+        person = f"per-{i + 1:03d}"
+        if i % 4 == 3:
+            continue  # not certified
+        # Earned between 26 and 19 months ago: some expire soon, some are in grace.
+        earned = AS_OF - dt.timedelta(days=580 + (i * 37) % 210)
+        certs.earn(person, "sec-spec", earned, f"cert-{person}-spec")
+        if i % 5 == 0:
+            certs.earn(person, "sec-expert", earned + dt.timedelta(days=90), f"cert-{person}-exp")
+        if i % 3 == 0:
+            certs.earn(
+                person, "cloud", AS_OF - dt.timedelta(days=(i * 29) % 330), f"cert-{person}-cl"
+            )
+    reminders = certs.send_reminders(AS_OF, AS_OF + dt.timedelta(days=30))
+
+    with SqliteUnitOfWork(store) as uow:
+        active = uow.partners.list(status=PartnerStatus.ACTIVE)
+        names = {p.id: p.name for p in uow.partners.list()}
+        people = {p.id: p.name for p in uow.people.list()}
+        works_for = {a.person_id: a.partner_id for a in uow.affiliations.list() if a.end is None}
+    metrics = {
+        p.id: {
+            "revenue": Money(40_000 + (n * 137_731) % 1_400_000, "USD"),
+            "deals": 2 + (n * 7) % 34,
+        }
+        for n, p in enumerate(active)
+    }
+    program = ProgramService(
+        factory,
+        clock,
+        ids,
+        sample_ladder(),
+        LevelPolicy(grace_months=3),
+        [CertifiedHeadcount("certified_security", "sec-spec")],
+    )
+    results = program.evaluate(AS_OF, metrics)
+
+    print("\nCertifications: upcoming expiries (next 90 days)")
+    rows = [
+        [
+            a.expires_on.isoformat(),
+            people[a.person_id],
+            a.type_id,
+            names.get(works_for.get(a.person_id, ""), "-"),
+        ]
+        for a in certs.expiring(AS_OF, AS_OF + dt.timedelta(days=90))
+    ]
+    print(_table(["expires", "person", "certification", "partner"], rows))
+    print(f"  reminders sent for the next 30 days: {len(reminders)}")
+
+    print("\nPartners at risk of losing their level's certified headcount (next 180 days)")
+    risks = program.at_risk(AS_OF, 180)
+    print(
+        _table(
+            ["partner", "level", "short from", "certified now / required"],
+            [
+                [
+                    names[r.partner_id],
+                    r.level_id,
+                    r.loses_on.isoformat(),
+                    ", ".join(f"{x.held}/{x.required}" for x in r.report.results),
+                ]
+                for r in risks
+            ],
+        )
+    )
+
+    print("\nProgram levels: decisions and gaps to the next level")
+    rows = []
+    for result in results:
+        gap = result.gap()
+        rows.append(
+            [
+                names[result.partner_id],
+                f"{result.decision.from_level or '-'} -> {result.level_id or '-'}",
+                result.decision.kind.value,
+                gap.name or "(top)",
+                gap.sentence or ("top of the ladder" if gap.level_id is None else "qualifies"),
+            ]
+        )
+    print(_table(["partner", "level", "decision", "next", "gap"], rows))
+    counts = Counter(e.name for e in sink.events)
+    print(
+        "  events published: "
+        + ", ".join(f"{name} {count}" for name, count in sorted(counts.items()))
+    )
+
+
 def main() -> None:
     """Build the demo program in a fresh SQLite file and print its summary."""
     folder = Path(os.environ.get("PRMCORE_DEMO_DIR", "."))
@@ -385,6 +546,7 @@ def main() -> None:
     sink = RecordingSink()
     build_program(store, sink)
     summarise(store, sink)
+    certifications_and_levels(store)
     print(f"\nStored in {path}")
 
 

@@ -122,14 +122,21 @@ class PartnerEvaluation:
     """The certification requirements of that level: held, required and the gaps."""
 
     def gap(self, level_id: str | None = None, *, locale: str = "en_US") -> LevelGap:
-        """The gaps to *level_id* (default: the next level up), in words; see
-        :func:`~prmcore.tiers.gap_to_next`.
+        """The gaps to *level_id*, in words (see :func:`~prmcore.tiers.gap_to_next`). By
+        default, to the level ranked right above the partner's level after the decision (the
+        next level up for a partner without one); at the top of the ladder, no gaps.
 
         Raises:
             NotFoundError: *level_id* is not a level of the program.
 
         .. versionadded:: 0.1.0
         """
+        if level_id is None and self.level_id is not None:
+            ranked = [result.level_id for result in self.report.levels]
+            above = ranked.index(self.level_id) + 1
+            if above == len(ranked):
+                return LevelGap(None, "", (), "")
+            level_id = ranked[above]
         return gap_to_next(self.report, level_id=level_id, locale=locale)
 
 

@@ -188,6 +188,12 @@ def test_headcounts_come_from_affiliated_certified_people(
     assert globex.report.level("gold").requirements[1].value == 1
     assert globex.gap().sentence == "needs 1 more person certified in Security Specialist"
     assert acme.gap("platinum").sentence.startswith("needs 2 more people certified in")
+    assert acme.gap() == acme.gap("platinum")  # the next level above Gold
+    at_top = attrs.evolve(acme, level_id="platinum")
+    assert (at_top.gap().level_id, at_top.gap().gaps, at_top.gap().sentence) == (None, (), "")
+    # Held at Gold while qualifying only for Silver: the next level is still Platinum.
+    held = attrs.evolve(globex, level_id="gold")
+    assert held.gap().level_id == "platinum"
     assert [type(e) for e in sink.events] == [LevelChanged, LevelChanged]
     placed = sink.events[0]
     assert (placed.from_level, placed.to_level, placed.effective_on) == (None, "gold", MAR)  # type: ignore[attr-defined]
