@@ -535,6 +535,119 @@ def certifications_and_levels(store: SqliteStore) -> None:
     )
 
 
+def commission_month(store: SqliteStore, sink: RecordingSink) -> None:
+    """Pay one month of deals under a resale plan and print a few partners' statements."""
+    from prmcore.commissions import (
+        Cap,
+        CommissionPlan,
+        CommissionService,
+        Component,
+        Credit,
+        Override,
+        PartnerProfile,
+        PlanVersion,
+        RateRule,
+        Transaction,
+    )
+    from prmcore.money import ExchangeRate, InMemoryRateSource
+    from prmcore.periods import MonthCalendar
+    from prmcore.tiers import Tier
+
+    multipliers = {"platinum": Decimal("1.2"), "gold": Decimal("1.1")}
+    rates = InMemoryRateSource(
+        [
+            ExchangeRate("USD", "EUR", "0.9216", dt.date(2026, 10, 1), "ECB"),
+            ExchangeRate("GBP", "EUR", "1.1520", dt.date(2026, 10, 1), "ECB"),
+        ]
+    )
+    clock = FixedClock(dt.datetime(2026, 11, 1, 6, tzinfo=dt.UTC))
+    service = CommissionService(
+        lambda: SqliteUnitOfWork(store, sink), clock, SequentialIds("evt-com"), rates
+    )
+    plan = service.save_plan(
+        CommissionPlan(
+            id="resale-fy27",
+            name="Resale FY27",
+            currency="EUR",
+            calendar=MonthCalendar(start_month=FISCAL_START_MONTH),
+            versions=[
+                PlanVersion(
+                    id="fy27-v1",
+                    effective_from=dt.date(2026, 2, 1),
+                    components=[
+                        Component(
+                            id="resale",
+                            mode="graduated",
+                            accumulate="year",
+                            tiers=[Tier(50_000, "0.04"), Tier(150_000, "0.06"), Tier(None, "0.08")],
+                            partner_kinds=["reseller", "msp"],
+                        ),
+                        Component(
+                            id="edr-bonus",
+                            rates=[RateRule("0.02", product_line="edr")],
+                            product_lines=["edr"],
+                        ),
+                    ],
+                    caps=[Cap("period", "15000", carry_forward=True)],
+                    overrides=[Override("0.01")],
+                )
+            ],
+        )
+    )
+    with SqliteUnitOfWork(store) as uow:
+        partners = {p.id: p for p in uow.partners.list(status=PartnerStatus.ACTIVE)}
+    profiles = {
+        p.id: PartnerProfile(
+            p.id, p.kind, p.parent_id, multipliers.get(p.program_level_id or "", Decimal(1))
+        )
+        for p in partners.values()
+    }
+    october = dt.date(2026, 10, 1)
+    deals = [
+        ("d-1001", 2, "38000.00", "EUR", [("res-hh", 100)], "fw"),
+        ("d-1002", 6, "26500.00", "EUR", [("res-muc", 70), ("res-hh", 30)], "edr"),
+        ("d-1003", 9, "44000.00", "USD", [("res-nyc", 100)], "fw"),
+        ("d-1004", 14, "61000.00", "EUR", [("res-hh", 100)], "siem"),
+        ("d-1005", 20, "12500.00", "GBP", [("res-ldn", 100)], "edr"),
+        ("d-1006", 23, "9800.00", "EUR", [("msp-ber", 100)], "edr"),
+    ]
+    service.record(
+        [
+            Transaction(
+                deal_id,
+                october.replace(day=day),
+                Money(amount, currency),
+                [Credit(pid, share) for pid, share in credits],
+                product_line=line,
+            )
+            for deal_id, day, amount, currency, credits, line in deals
+        ]
+        + [
+            Transaction(
+                "r-1001",
+                october.replace(day=28),
+                Money("9500.00", "EUR"),
+                kind="refund",
+                refund_of="d-1001",
+            )
+        ]
+    )
+    period = plan.calendar.period_containing(october)
+    result = service.run(
+        "resale-fy27", period, as_of=dt.date(2026, 11, 1), partners=profiles, close=True
+    )
+    print(f"\nCommissions for {period} ({plan.name}): {len(result.lines)} ledger lines")
+    statements = {s.partner_id: s for s in service.statements("resale-fy27", period)}
+    rows = [
+        [pid, s.earnings.format("en_US"), s.clawbacks.format("en_US"), s.payout.format("en_US")]
+        for pid, s in sorted(statements.items())
+    ]
+    print(_table(["partner", "earnings", "clawbacks", "payout"], rows))
+    for pid in ("res-hh", "dist-eu"):
+        print()
+        print(statements[pid].render_text("de_DE"))
+
+
 def main() -> None:
     """Build the demo program in a fresh SQLite file and print its summary."""
     folder = Path(os.environ.get("PRMCORE_DEMO_DIR", "."))
@@ -547,6 +660,7 @@ def main() -> None:
     build_program(store, sink)
     summarise(store, sink)
     certifications_and_levels(store)
+    commission_month(store, sink)
     print(f"\nStored in {path}")
 
 

@@ -36,6 +36,14 @@ def test_benchmark_runner_writes_json_and_table(tmp_path: Path) -> None:
     cases = [row["case"] for row in data["rows"]]
     assert cases == ["bare sqlite3+orjson (baseline)", "SqliteStore", "InMemoryStore"]
     assert all(row["objects"] == 300 and row["store_per_s"] > 0 for row in data["rows"])
+    assert "== commissions ==" in result.stdout
+    commissions = json.loads((tmp_path / "commissions.json").read_text())
+    rows = {row["case"].split(" (")[0]: row for row in commissions["rows"]}
+    assert set(rows) == {"prmcore simulate", "plain Decimal loop", "pandas float"}
+    engine = rows["prmcore simulate"]
+    assert engine["transactions"] == 300
+    assert engine["tx_per_s"] > 0
+    assert rows["plain Decimal loop"]["wrong_cents"] == 0
 
 
 def test_unknown_benchmark_is_an_error(tmp_path: Path) -> None:

@@ -231,7 +231,12 @@ class _Calculator:
     ) -> None:
         self.plan = plan
         self.currency = plan.currency
-        self.quantum = Decimal((0, (1,), -minor_units(plan.currency)))
+        digits = minor_units(plan.currency)
+        self.quantum = Decimal((0, (1,), -digits))
+        self.money_format = f",.{digits}f"
+        self.limits: dict[str, tuple[Any, Any]] = {
+            v.id: (v.cap(Scope.TRANSACTION), v.floor(Scope.TRANSACTION)) for v in plan.versions
+        }
         self.partners = partners
         self.rates = rates
         self.closed = closed
@@ -291,7 +296,8 @@ class _Calculator:
         return value.quantize(self.quantum, rounding=version.rounding, context=CONTEXT)
 
     def money(self, value: Decimal) -> str:
-        return f"{format_amount(value)} {self.currency}"
+        # Amounts here are whole minor units (or sums of them): the format shows them exactly.
+        return f"{value:{self.money_format}} {self.currency}"
 
     def add(self, line: DueLine) -> None:
         self.due[line.key] = line
@@ -368,7 +374,7 @@ class _Calculator:
                     accelerators,
                     fx,
                 )
-            for spiff in version.spiffs:
+            for spiff in version.spiffs if version.spiffs else ():
                 if spiff.covers(txn.date, line_of):
                     value = self.round(spiff.per_unit * units + spiff.rate * share, version)
                     if value:
@@ -390,9 +396,12 @@ class _Calculator:
                             )
                         )
                         total += value
-            total += self.transaction_limits(txn, version, period, partner_id, total)
+            cap, floor = self.limits[version.id]
+            if cap is not None or floor is not None:
+                total += self.transaction_limits(txn, version, period, partner_id, total)
             earned[partner_id] = earned.get(partner_id, ZERO) + total
-            self.overrides(txn, version, period, profile, share, fx)
+            if profile.parent_id is not None and version.overrides:
+                self.overrides(txn, version, period, profile, share, fx)
 
     def credit(
         self,
@@ -436,8 +445,12 @@ class _Calculator:
                 value = rate * delta
             tiers: tuple[int, ...] = ()
         else:
-            low = engine.find(engine.measure(before), before, "basis")
-            high = engine.find(engine.measure(after), after, "basis")
+            if engine.package_size is None:
+                low = engine.find(before, before, "basis")
+                high = engine.find(after, after, "basis")
+            else:
+                low = engine.find(engine.measure(before), before, "basis")
+                high = engine.find(engine.measure(after), after, "basis")
             if comp.volume:
                 rate = engine.rates[high] if high >= 0 else ZERO
                 value = rate * delta
@@ -502,11 +515,17 @@ class _Calculator:
         accelerated: Decimal | None = None,
     ) -> str:
         basis = component.basis.value
-        what = self.money(delta) if component.basis is Basis.REVENUE else format_amount(delta)
-        head = (
-            f"{component.id}: {what} {basis} (cumulative {format_amount(before)} -> "
-            f"{format_amount(after)} in {scope})"
-        )
+        if component.basis is Basis.REVENUE:
+            spec = self.money_format
+            head = (
+                f"{component.id}: {delta:{spec}} {self.currency} {basis} (cumulative "
+                f"{before:{spec}} -> {after:{spec}} in {scope})"
+            )
+        else:
+            head = (
+                f"{component.id}: {format_amount(delta)} {basis} (cumulative "
+                f"{format_amount(before)} -> {format_amount(after)} in {scope})"
+            )
         if component.schedule is None:
             body = f" at {format_rate(rate or ZERO, percent=True)}"
             if accelerated is not None and accelerated != delta:

@@ -103,18 +103,24 @@ def category_of(line: LedgerLine) -> str:
 
 
 def _kind(value: LineKind | str) -> LineKind:
+    if type(value) is LineKind:
+        return value
     result: LineKind = to_enum(LineKind, value)
     return result
 
 
 def _decimal(value: object) -> Any:
+    if type(value) is Decimal:
+        return value
     if isinstance(value, float):
         raise TypeError(f"float {value!r} is not accepted for a ledger amount: pass a Decimal")
     return Decimal(value) if isinstance(value, int | str) else value
 
 
 def _optional_decimal(value: object) -> Any:
-    return None if value is None else _decimal(value)
+    if value is None or type(value) is Decimal:
+        return value
+    return _decimal(value)
 
 
 @attrs.frozen

@@ -161,7 +161,9 @@ class Transaction(Validated):
                 c.add(f"credits[{i}].partner_id", f"{partner!r} is credited twice")
         total = sum((credit.share for credit in self.credits), ZERO)
         c.require(
-            total == _HUNDRED, "credits", f"shares must total exactly 100, got {total.normalize()}"
+            total == _HUNDRED,
+            "credits",
+            f"shares must total exactly 100, got {total.normalize():f}",
         )
 
     def shares(self, amount: Money | None = None) -> tuple[Money, ...]:
