@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -111,12 +111,13 @@ class DueLine:
     """
 
     __slots__ = (
+        "_explanation",
+        "_lazy",
         "amount",
         "basis",
         "basis_after",
         "basis_before",
         "component_id",
-        "explanation",
         "for_period",
         "fx",
         "key",
@@ -148,6 +149,7 @@ class DueLine:
         basis_after: Decimal | None = None,
         rate: Decimal | None = None,
         fx: tuple[Money, Decimal, dt.date, str] | None = None,
+        lazy: tuple[Callable[..., str], tuple[Any, ...]] | None = None,
     ) -> None:
         self.key = key
         self.kind = kind
@@ -155,7 +157,8 @@ class DueLine:
         self.partner_id = partner_id
         self.amount = amount
         self.version = version
-        self.explanation = explanation
+        self._explanation = explanation
+        self._lazy = lazy
         self.transaction_id = transaction_id
         self.refers_to = refers_to
         self.component_id = component_id
@@ -165,6 +168,17 @@ class DueLine:
         self.basis_after = basis_after
         self.rate = rate
         self.fx = fx
+
+    @property
+    def explanation(self) -> str:
+        """How the amount came about; built when first asked for, since a run that finds a
+        line already in the ledger never needs it."""
+        lazy = self._lazy
+        if lazy is not None:
+            func, args = lazy
+            self._explanation = func(*args)
+            self._lazy = None
+        return self._explanation
 
     def __repr__(self) -> str:
         return f"DueLine({self.key!r}, {self.amount})"
@@ -198,7 +212,16 @@ class Calculation:
 class _Compiled:
     """A component with what the hot loop needs precomputed."""
 
-    __slots__ = ("component", "engine", "kinds", "lines", "mult", "rates", "volume", "year")
+    __slots__ = (
+        "component",
+        "engine",
+        "kinds",
+        "lines",
+        "mult",
+        "rates",
+        "volume",
+        "year",
+    )
 
     def __init__(self, component: Component) -> None:
         self.component = component
@@ -475,19 +498,7 @@ class _Calculator:
                 partner_id,
                 amount,
                 version,
-                self.explain_credit(
-                    component,
-                    comp.volume,
-                    delta,
-                    before,
-                    after,
-                    rate,
-                    tiers,
-                    multiplier if comp.mult else _ONE,
-                    amount,
-                    scope,
-                    accelerated,
-                ),
+                "",
                 transaction_id=txn.id,
                 component_id=component.id,
                 tiers=tiers,
@@ -496,6 +507,22 @@ class _Calculator:
                 basis_after=after,
                 rate=rate,
                 fx=fx,
+                lazy=(
+                    self.explain_credit,
+                    (
+                        component,
+                        comp.volume,
+                        delta,
+                        before,
+                        after,
+                        rate,
+                        tiers,
+                        multiplier if comp.mult else _ONE,
+                        amount,
+                        scope,
+                        accelerated,
+                    ),
+                ),
             )
         )
         return amount
@@ -735,7 +762,12 @@ class _Calculator:
             self.year_capped.clear()
 
     def period_cap(
-        self, period: Period, version: PlanVersion, partner_id: str, earned: Decimal, cap: Any
+        self,
+        period: Period,
+        version: PlanVersion,
+        partner_id: str,
+        earned: Decimal,
+        cap: Any,
     ) -> Decimal:
         pool = self.pool.get(partner_id, ZERO)
         if earned > cap.amount:
@@ -1058,7 +1090,12 @@ def run_period(
         return RunResult(period, (), False)
     calc_closed = closed_set | {period} if close else closed_set
     calculation = calculate(
-        plan, transactions, through=period, partners=partners, rates=rates, closed=calc_closed
+        plan,
+        transactions,
+        through=period,
+        partners=partners,
+        rates=rates,
+        closed=calc_closed,
     )
     existing: dict[str, Decimal] = defaultdict(lambda: ZERO)
     counts: dict[Period, int] = defaultdict(int)

@@ -128,6 +128,9 @@ def simulate(
     for due in calculation.due.values():
         if due.amount:
             by_period[due.for_period].append(due)
+    # Each period's due lines are dropped once they are posted, so a large simulation holds
+    # the ledger and not also everything that went into it.
+    del calculation
     counts: dict[Period, int] = defaultdict(int)
     lines: list[LedgerLine] = []
     balances = Balances()
@@ -139,7 +142,7 @@ def simulate(
     with trusted_construction():
         for period in periods:
             posted = balances.posted
-            for due in by_period.get(period, ()):
+            for due in by_period.pop(period, ()):
                 counts[period] += 1
                 lines.append(
                     ledger_line(
