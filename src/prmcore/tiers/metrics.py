@@ -97,10 +97,12 @@ def _to_metric_value(value: object, what: str = "a metric value") -> Any:
 def _check_metric_value(c: Checks, path: str, value: object, *, negative: bool) -> bool:
     """*value* must be Money, an int (not a bool) or a finite Decimal below ``10**24`` in
     absolute value; not negative unless *negative*."""
+    # Messages are formatted only for bad values: every evaluation checks every value.
     if isinstance(value, Money):
-        return negative or c.require(
-            value.amount >= 0, path, f"must not be negative, got {value.amount} {value.currency}"
-        )
+        if negative or value.amount >= 0:
+            return True
+        c.add(path, f"must not be negative, got {value.amount} {value.currency}")
+        return False
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         c.add(
             path,
@@ -116,7 +118,10 @@ def _check_metric_value(c: Checks, path: str, value: object, *, negative: bool) 
     if magnitude >= MAX_MAGNITUDE:
         c.add(path, f"must be less than 10**24 in absolute value, got {value}")
         return False
-    return negative or c.require(value >= 0, path, f"must not be negative, got {value}")
+    if negative or value >= 0:
+        return True
+    c.add(path, f"must not be negative, got {value}")
+    return False
 
 
 _MONEY_ZEROS: dict[str, Money] = {}
@@ -237,28 +242,31 @@ class Metric(Validated):
             if not isinstance(value, Money):
                 c.add(path, f"must be Money in {self.currency} for the money metric {self.id!r}")
                 return False
-            return c.require(
-                value.currency == self.currency,
+            if value.currency == self.currency:
+                return True
+            c.add(
                 path,
                 f"must be in {self.currency}, the currency of metric {self.id!r}; "
                 f"got {value.currency}",
             )
+            return False
         if isinstance(value, Money):
             c.add(path, f"must be a number, not Money, for the {self.kind} metric {self.id!r}")
             return False
         assert isinstance(value, int | Decimal)
         if self.kind is MetricKind.COUNT:
-            return c.require(
-                isinstance(value, int) or value == value.to_integral_value(),
-                path,
-                f"must be a whole number for the count metric {self.id!r}, got {value}",
-            )
+            if isinstance(value, int) or value == value.to_integral_value():
+                return True
+            c.add(path, f"must be a whole number for the count metric {self.id!r}, got {value}")
+            return False
         if self.kind is MetricKind.PERCENTAGE:
-            return c.require(
-                0 <= value <= 100,
+            if 0 <= value <= 100:
+                return True
+            c.add(
                 path,
                 f"must be from 0 to 100 percentage points for metric {self.id!r}, got {value}",
             )
+            return False
         return True
 
 
