@@ -47,13 +47,14 @@ _Entry = tuple[dt.date, dt.date, CertificationAward]
 
 
 class AwardIndex:
-    """Awards indexed by certification type and person, with ``satisfies`` already resolved.
+    """Awards indexed by holder, with ``satisfies`` resolved once for the catalog.
 
     Build it once from every award (of every partner's people) and pass it to
-    :func:`compliance` and :func:`forecast_compliance_loss` in place of the awards: each lookup
-    is then a dictionary access. An award is filed under its own type and under every type it
-    satisfies, with the span of days on which it is held (from ``earned_on`` to the end of its
-    grace). The index keeps references to the awards and never changes them.
+    :func:`compliance` and :func:`forecast_compliance_loss` in place of the awards: a lookup
+    is then a dictionary access and a look at the few awards that one person holds. An award
+    counts for its own type and every type it satisfies, on the days it is held (from
+    ``earned_on`` to the end of its grace). The index keeps references to the awards and never
+    changes them.
 
     Args:
         awards: Every award to index.
@@ -81,17 +82,17 @@ class AwardIndex:
     .. versionadded:: 0.1.0
     """
 
-    __slots__ = ("_catalog", "_count", "_entries")
+    __slots__ = ("_by_person", "_catalog", "_count", "_grace", "_qualifying")
 
     def __init__(self, awards: Iterable[CertificationAward], catalog: CertificationCatalog) -> None:
         c = Checks()
         if not c.instance("catalog", catalog, CertificationCatalog):
             c.done()
-        entries: dict[CertificationTypeId, dict[PersonId, list[_Entry]]] = {
-            type_id: {} for type_id in (ctype.id for ctype in catalog.types)
-        }
-        covers = {ctype.id: tuple(catalog.covered_types(ctype.id)) for ctype in catalog.types}
-        grace_ends = {ctype.id: _grace_end(ctype.grace) for ctype in catalog.types}
+        # Awards are filed by holder only; which types an award counts for and when its grace
+        # ends are resolved when a person is looked up. Building stays one dictionary step per
+        # award, and a lookup only touches the few awards one person holds.
+        known = frozenset(ctype.id for ctype in catalog.types)
+        by_person: dict[PersonId, list[CertificationAward]] = {}
         count = 0
         items: Iterable[object] = awards  # checked: callers may pass anything
         for i, award in enumerate(items):
@@ -99,25 +100,20 @@ class AwardIndex:
             if not isinstance(award, CertificationAward):
                 c.instance(f"awards[{i}]", award, CertificationAward)
                 continue
-            covered = covers.get(award.type_id)
-            if covered is None:
+            if award.type_id not in known:
                 c.add(f"awards[{i}].type_id", f"unknown certification type {award.type_id!r}")
                 continue
-            end_of_grace = grace_ends[award.type_id]
-            until = award.expires_on if end_of_grace is None else end_of_grace(award.expires_on)
-            entry = (award.earned_on, until, award)
-            person = award.person_id
-            for type_id in covered:
-                by_person = entries[type_id]
-                found = by_person.get(person)
-                if found is None:
-                    by_person[person] = [entry]
-                else:
-                    found.append(entry)
+            found = by_person.get(award.person_id)
+            if found is None:
+                by_person[award.person_id] = [award]
+            else:
+                found.append(award)
         c.done()
         self._catalog = catalog
-        self._entries = entries
+        self._by_person = by_person
         self._count = count
+        self._qualifying = {ctype.id: catalog.qualifying_types(ctype.id) for ctype in catalog.types}
+        self._grace = {ctype.id: _grace_end(ctype.grace) for ctype in catalog.types}
 
     @property
     def catalog(self) -> CertificationCatalog:
@@ -130,12 +126,37 @@ class AwardIndex:
     def __len__(self) -> int:
         return self._count
 
-    def _for(self, person_id: str, type_id: str) -> list[_Entry]:
-        by_person = self._entries.get(CertificationTypeId(type_id))
-        if by_person is None:
+    def _wanted(self, type_id: str) -> frozenset[CertificationTypeId]:
+        wanted = self._qualifying.get(CertificationTypeId(type_id))
+        if wanted is None:
             self._catalog.get(type_id)  # raises NotFoundError
-        assert by_person is not None
-        return by_person.get(PersonId(person_id), [])
+        assert wanted is not None
+        return wanted
+
+    def _until(self, award: CertificationAward) -> dt.date:
+        end_of_grace = self._grace[award.type_id]
+        return award.expires_on if end_of_grace is None else end_of_grace(award.expires_on)
+
+    def _for(self, person_id: str, type_id: str) -> list[_Entry]:
+        wanted = self._wanted(type_id)
+        return [
+            (award.earned_on, self._until(award), award)
+            for award in self._by_person.get(PersonId(person_id), ())
+            if award.type_id in wanted
+        ]
+
+    def _holds(
+        self, person_id: str, wanted: frozenset[CertificationTypeId], as_of: dt.date
+    ) -> bool:
+        for award in self._by_person.get(PersonId(person_id), ()):
+            # Grace only matters after expiry, so its end is computed only then.
+            if (
+                award.type_id in wanted
+                and award.earned_on <= as_of
+                and (as_of <= award.expires_on or as_of <= self._until(award))
+            ):
+                return True
+        return False
 
     def awards_for(self, person_id: str, type_id: str) -> tuple[CertificationAward, ...]:
         """Every award of *person_id* that counts for *type_id*, whatever its status.
@@ -170,7 +191,7 @@ class AwardIndex:
 
         .. versionadded:: 0.1.0
         """
-        return any(start <= as_of <= end for start, end, _ in self._for(person_id, type_id))
+        return self._holds(person_id, self._wanted(type_id), as_of)
 
     def held_spans(self, person_id: str, type_id: str) -> list[tuple[dt.date, dt.date]]:
         """The days on which *person_id* holds *type_id* (or a type that satisfies it), as
@@ -431,12 +452,8 @@ def compliance(
     people = {a.person_id for a in mine if a.active_on(as_of)}
     results = []
     for req in reqs:
-        by_person = index._entries[req.type_id]
-        counted = sorted(
-            person
-            for person in people
-            if any(start <= as_of <= end for start, end, _ in by_person.get(person, ()))
-        )
+        wanted = index._qualifying[req.type_id]
+        counted = sorted(person for person in people if index._holds(person, wanted, as_of))
         results.append(RequirementResult(req, tuple(counted)))
     return ComplianceReport(PartnerId(partner_id), as_of, tuple(results))
 
