@@ -11,6 +11,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from prmcore.certifications import (
     CertificationAward,
@@ -394,3 +396,50 @@ def test_without_headcounts_nobody_counts_as_certified(uow_factory: UowFactory) 
     assert (gold.value, gold.supplied, acme.level_id) == (0, False, "silver")
     assert service.certification_requirements("gold") == []
     assert acme.compliance.compliant
+
+
+# -- property: compliance is announced once per lapse ---------------------------------------------
+
+_days = st.lists(st.integers(0, 900), min_size=1, max_size=8, unique=True).map(sorted)
+_awards = st.lists(
+    st.tuples(st.sampled_from(["ann", "bob", "cy"]), st.integers(0, 700), st.integers(30, 400)),
+    max_size=6,
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(_days, _awards)
+def test_compliance_lost_once_per_lapse(days: list[int], held: list[tuple[str, int, int]]) -> None:
+    """Over any sequence of evaluation days, ComplianceLost is published exactly when the
+    partner is out of compliance and was not at the previous evaluation (or never checked)."""
+    store, sink = InMemoryStore(), RecordingSink()
+    factory: UowFactory = lambda: InMemoryUnitOfWork(store, sink)  # noqa: E731
+    seed(factory)
+    start = D(2025, 1, 1)
+    with factory() as uow:
+        uow.certification_awards.add_many(
+            CertificationAward(  # type: ignore[arg-type]
+                f"h-{i}",
+                person,
+                "sec-spec",
+                start + dt.timedelta(days=earned),
+                start + dt.timedelta(days=earned + length),
+            )
+            for i, (person, earned, length) in enumerate(held)
+        )
+        uow.commit()
+    # Gold stays assigned (long grace), so its certification requirement applies throughout.
+    service = make(factory, LevelPolicy(grace_months=1200))
+    previous: bool | None = None
+    for offset in days:
+        sink.clear()
+        (result,) = service.evaluate(
+            start + dt.timedelta(days=offset), {"globex": GOLD_METRICS}, partner_ids=["globex"]
+        )
+        assert result.level_id in ("gold", "platinum")
+        compliant = result.compliance.compliant
+        lost = [e for e in sink.events if isinstance(e, ComplianceLost)]
+        assert len(lost) == (0 if compliant or previous is False else 1)
+        previous = compliant
+    with factory() as uow:
+        assert uow.level_records.get("globex").compliant is previous  # type: ignore[arg-type]
