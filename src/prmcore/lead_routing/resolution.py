@@ -1,0 +1,49 @@
+"""Resolution policies: which of the territories a lead matches win, in what order.
+
+Named-account matches beat rule matches whatever the policy; catch-alls only appear when
+nothing else matched (see :class:`~prmcore.lead_routing.TerritoryIndex`).
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from prmcore.lead_routing.territory import PolicyKind, ResolutionPolicy
+from prmcore.lead_routing.territory_index import MatchKind, TerritoryMatch
+
+__all__ = ["resolve"]
+
+
+def _first_match_key(m: TerritoryMatch) -> tuple[int, int]:
+    return (m.priority, m.order)
+
+
+def _specific_key(m: TerritoryMatch) -> tuple[int, int, int, int]:
+    return (-m.depth, -m.specificity, m.priority, m.order)
+
+
+def resolve(matches: Sequence[TerritoryMatch], policy: ResolutionPolicy) -> list[TerritoryMatch]:
+    """The winning territories, best first: one for ``first_match`` and ``most_specific``,
+    up to ``policy.winners`` for ``rank``.
+
+    Examples:
+        >>> from prmcore.lead_routing import ResolutionPolicy
+        >>> a = TerritoryMatch("de", MatchKind.RULE, 0, 100, 0, 0)
+        >>> b = TerritoryMatch("muc", MatchKind.RULE, 1, 170, 5, 1)
+        >>> [m.territory_id for m in resolve([a, b], ResolutionPolicy("first_match"))]
+        ['de']
+        >>> [m.territory_id for m in resolve([a, b], ResolutionPolicy("rank", winners=2))]
+        ['muc', 'de']
+
+    .. versionadded:: 0.1.0
+    """
+    if not matches:
+        return []
+    named = [m for m in matches if m.kind is MatchKind.NAMED_ACCOUNT]
+    pool = named or list(matches)
+    if policy.kind is PolicyKind.FIRST_MATCH:
+        return [min(pool, key=_first_match_key)]
+    ranked = sorted(pool, key=_specific_key)
+    return ranked[: policy.winners if policy.kind is PolicyKind.RANK else 1]

@@ -1,0 +1,219 @@
+"""Versioned routing state: round-robin rotation per territory and load per partner.
+
+Both are aggregates with a ``version`` that the repositories maintain, so they change only by
+compare-and-set: a router that read version 4 writes version 5, and if another router wrote 5
+first, the write raises :class:`~prmcore.errors.ConflictError` and the routing service starts
+over from fresh state. The router itself is pure: it reads these objects and returns the new
+ones in its decision.
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from prmcore._checks import Checks, Validated, to_tuple
+from prmcore.domain.ids import PartnerId
+
+__all__ = ["PartnerLoad", "PeriodCount", "RotationEntry", "RotationState"]
+
+_ZERO = Decimal(0)
+
+
+def _to_decimal(value: object) -> Any:
+    if isinstance(value, float):
+        raise TypeError(f"float {value!r} is not accepted: pass an int, str or Decimal")
+    if isinstance(value, int | str) and not isinstance(value, bool):
+        return Decimal(value)
+    return value
+
+
+@attrs.frozen
+class RotationEntry(Validated):
+    """One partner's place in a territory's rotation.
+
+    Args:
+        partner_id: The partner.
+        current: Its smooth-weighted-round-robin counter (any sign).
+        assigned: Leads assigned to it in this territory so far (the quota strategy's count).
+
+    .. versionadded:: 0.1.0
+    """
+
+    partner_id: PartnerId
+    current: Decimal = attrs.field(default=_ZERO, converter=_to_decimal)
+    assigned: int = 0
+
+    def _validate(self, c: Checks) -> None:
+        c.identifier("partner_id", self.partner_id)
+        c.decimal("current", self.current)
+        c.integer("assigned", self.assigned, minimum=0)
+
+
+@attrs.frozen
+class RotationState(Validated):
+    """The rotation of one territory's pool (stored per territory, versioned).
+
+    Args:
+        id: The territory id.
+        entries: One entry per partner that took part, sorted by partner id.
+        version: Set by the repository.
+
+    .. versionadded:: 0.1.0
+    """
+
+    id: str
+    entries: tuple[RotationEntry, ...] = attrs.field(default=(), converter=to_tuple)
+    version: int = 0
+
+    def _validate(self, c: Checks) -> None:
+        c.identifier("id", self.id)
+        if c.each("entries", self.entries, lambda p, v: c.instance(p, v, RotationEntry)):
+            ids = [e.partner_id for e in self.entries]
+            c.require(ids == sorted(set(ids)), "entries", "must be sorted by unique partner id")
+        c.integer("version", self.version, minimum=0)
+
+    def currents(self) -> dict[str, Decimal]:
+        """The round-robin counters by partner id."""
+        return {e.partner_id: e.current for e in self.entries}
+
+    def assigned(self) -> dict[str, int]:
+        """The assignment counts by partner id."""
+        return {e.partner_id: e.assigned for e in self.entries}
+
+    def with_values(
+        self, currents: Mapping[str, Decimal], assigned: Mapping[str, int]
+    ) -> RotationState:
+        """A copy (at the same version) holding *currents* and *assigned*."""
+        ids = sorted(set(currents) | set(assigned))
+        entries = tuple(
+            RotationEntry(PartnerId(pid), currents.get(pid, _ZERO), assigned.get(pid, 0))
+            for pid in ids
+        )
+        return attrs.evolve(self, entries=entries)
+
+
+@attrs.frozen
+class PeriodCount(Validated):
+    """Leads offered to a partner in one calendar month and not declined or expired.
+
+    Args:
+        period: The month, ``"YYYY-MM"``.
+        count: How many.
+
+    .. versionadded:: 0.1.0
+    """
+
+    period: str
+    count: int
+
+    def _validate(self, c: Checks) -> None:
+        c.require(
+            isinstance(self.period, str)
+            and len(self.period) == 7
+            and self.period[4] == "-"
+            and self.period.replace("-", "").isdigit(),
+            "period",
+            f"must be a month 'YYYY-MM', got {self.period!r}",
+        )
+        c.integer("count", self.count, minimum=0)
+
+
+_KEEP_PERIODS = 13
+
+
+@attrs.frozen
+class PartnerLoad(Validated):
+    """How much a partner has on its plate, and how it handled offers so far.
+
+    Args:
+        id: The partner id.
+        open: Leads offered or accepted and not yet closed (the concurrent capacity count).
+        periods: Per month, leads offered and not declined or expired (the per-period cap's
+            count); the last 13 months are kept.
+        offered: Offers made, ever.
+        accepted: Offers accepted.
+        declined: Offers declined.
+        expired: Offers that expired.
+        won: Accepted leads closed as won.
+        lost: Accepted leads closed as lost.
+        version: Set by the repository.
+
+    .. versionadded:: 0.1.0
+    """
+
+    id: PartnerId
+    open: int = 0
+    periods: tuple[PeriodCount, ...] = attrs.field(default=(), converter=to_tuple)
+    offered: int = 0
+    accepted: int = 0
+    declined: int = 0
+    expired: int = 0
+    won: int = 0
+    lost: int = 0
+    version: int = 0
+
+    def _validate(self, c: Checks) -> None:
+        c.identifier("id", self.id)
+        for name in ("open", "offered", "accepted", "declined", "expired", "won", "lost"):
+            c.integer(name, getattr(self, name), minimum=0)
+        c.each("periods", self.periods, lambda p, v: c.instance(p, v, PeriodCount))
+        c.integer("version", self.version, minimum=0)
+
+    def in_period(self, period: str) -> int:
+        """The count for month *period* (``"YYYY-MM"``)."""
+        for entry in self.periods:
+            if entry.period == period:
+                return entry.count
+        return 0
+
+    def _periods_plus(self, period: str, delta: int) -> tuple[PeriodCount, ...]:
+        counts = {p.period: p.count for p in self.periods}
+        counts[period] = max(0, counts.get(period, 0) + delta)
+        kept = sorted(counts.items())[-_KEEP_PERIODS:]
+        return tuple(PeriodCount(p, n) for p, n in kept)
+
+    def with_offer(self, period: str) -> PartnerLoad:
+        """After a new offer in month *period*."""
+        return attrs.evolve(
+            self,
+            open=self.open + 1,
+            offered=self.offered + 1,
+            periods=self._periods_plus(period, 1),
+        )
+
+    def with_accept(self) -> PartnerLoad:
+        """After an offer was accepted (it stays open until closed)."""
+        return attrs.evolve(self, accepted=self.accepted + 1)
+
+    def with_decline(self, period: str) -> PartnerLoad:
+        """After an offer made in month *period* was declined."""
+        return attrs.evolve(
+            self,
+            open=max(0, self.open - 1),
+            declined=self.declined + 1,
+            periods=self._periods_plus(period, -1),
+        )
+
+    def with_expiry(self, period: str) -> PartnerLoad:
+        """After an offer made in month *period* expired."""
+        return attrs.evolve(
+            self,
+            open=max(0, self.open - 1),
+            expired=self.expired + 1,
+            periods=self._periods_plus(period, -1),
+        )
+
+    def with_close(self, *, won: bool) -> PartnerLoad:
+        """After an accepted lead was closed, won or lost."""
+        return attrs.evolve(
+            self,
+            open=max(0, self.open - 1),
+            won=self.won + (1 if won else 0),
+            lost=self.lost + (0 if won else 1),
+        )

@@ -1,0 +1,577 @@
+"""The compiled territory index: which territories may cover a lead, found without testing
+every territory's rule.
+
+Each territory's coverage rule (its own ``include`` and its ancestors') is split into
+conjuncts, and one conjunct the index understands is chosen as its *key*: an exact value or
+set of values (an inverted map per field: country, industry, size class), a postal-code prefix
+(looked up by every prefix of the lead's code, so the longest prefixes are found in as many
+dictionary look-ups as the code has characters), a numeric range (a sorted partition of the
+number line, found by bisection), a multi-valued ``contains`` (an inverted map per item) or a
+:class:`~prmcore.lead_routing.GeoCircle` (a latitude/longitude grid). An ``any`` group is
+indexed under a key of each alternative. When a territory has several keys, the one with the
+shortest posting lists wins. Territories with nothing indexable are scanned for every lead.
+
+The index yields *candidates*, a superset of the territories that cover the lead; the full
+compiled rule (includes, excludes, circles, effective dates) runs only on those, so the
+result is always exactly what evaluating every territory would give (:class:`BruteForceMatcher`,
+which the property tests and the benchmark compare against).
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import enum
+import math
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final
+
+import attrs
+
+from prmcore.lead_routing.geo import GeoCircle, GeoGrid
+from prmcore.lead_routing.territory import Territory, TerritoryModel
+from prmcore.rules import (
+    AnyOf,
+    Between,
+    Compare,
+    CompareOp,
+    Condition,
+    Contains,
+    ContainsMode,
+    In,
+    StartsWith,
+    conjuncts,
+)
+from prmcore.rules._access import COLLECTIONS, make_resolver, normaliser
+from prmcore.rules._values import Kind
+
+__all__ = ["BruteForceMatcher", "MatchKind", "TerritoryIndex", "TerritoryMatch"]
+
+
+class MatchKind(enum.StrEnum):
+    """How a territory covers a lead.
+
+    .. versionadded:: 0.1.0
+    """
+
+    NAMED_ACCOUNT = "named_account"
+    """The territory names the lead's account id or domain."""
+    RULE = "rule"
+    """The territory's rules (and its ancestors') hold and no exclusion does."""
+    CATCH_ALL = "catch_all"
+    """Nothing else covers the lead; this catch-all does."""
+
+
+@attrs.frozen
+class TerritoryMatch:
+    """One territory that covers a lead, with what resolution policies rank by.
+
+    Attributes:
+        territory_id: The territory.
+        kind: How it covers the lead.
+        depth: Its depth in the hierarchy (0 for a root).
+        specificity: Its rule's specificity (0 for named accounts and catch-alls).
+        priority: Its priority (lower first for "first match").
+        order: Its position in the model.
+
+    .. versionadded:: 0.1.0
+    """
+
+    territory_id: str
+    kind: MatchKind
+    depth: int
+    specificity: int
+    priority: int
+    order: int
+
+
+_INF: Final = math.inf
+
+
+class _Compiled:
+    """A territory ready for matching: its chain's predicates, circles and dates."""
+
+    __slots__ = (
+        "catch_all",
+        "circles",
+        "depth",
+        "excludes",
+        "first_day",
+        "has_rule",
+        "last_day",
+        "order",
+        "priority",
+        "rule",
+        "specificity",
+        "territory_id",
+    )
+
+    def __init__(self, model: TerritoryModel, order: int, territory: Territory) -> None:
+        chain = (territory, *model.ancestors(territory.id))
+        self.order = order
+        self.territory_id = territory.id
+        self.depth = len(chain) - 1
+        self.priority = territory.priority
+        self.catch_all = territory.catch_all
+        self.has_rule = territory.has_rule
+        rule = model.rule_of(territory.id)
+        self.rule = rule.compile() if rule is not None else None
+        self.specificity = model.specificity_of(territory.id)
+        self.excludes = tuple(t.exclude.compile() for t in chain if t.exclude is not None)
+        self.circles = tuple(t.near for t in chain if t.near is not None)
+        starts = [t.effective_from for t in chain if t.effective_from is not None]
+        ends = [t.effective_to for t in chain if t.effective_to is not None]
+        self.first_day = max(starts) if starts else dt.date.min
+        self.last_day = min(ends) if ends else dt.date.max
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.first_day <= day <= self.last_day
+
+    def excluded(self, lead: Any) -> bool:
+        for exclude in self.excludes:  # noqa: SIM110 - a plain loop is faster than any()
+            if exclude(lead):
+                return True
+        return False
+
+    def covers_by_rule(self, lead: Any) -> bool:
+        if not self.has_rule:
+            return False
+        if self.rule is not None and not self.rule(lead):
+            return False
+        if self.circles:
+            point = _point(lead)
+            if point is None:
+                return False
+            for circle in self.circles:
+                if not circle.contains(*point):
+                    return False
+        return not self.excluded(lead)
+
+    def match(self, kind: MatchKind) -> TerritoryMatch:
+        return TerritoryMatch(
+            self.territory_id,
+            kind,
+            self.depth,
+            0 if kind is not MatchKind.RULE else self.specificity,
+            self.priority,
+            self.order,
+        )
+
+
+def _get(record: Any, name: str) -> Any:
+    if isinstance(record, Mapping):
+        return record.get(name)
+    return getattr(record, name, None)
+
+
+def _point(lead: Any) -> tuple[float, float] | None:
+    location = _get(lead, "location")
+    lat = _get(location, "latitude")
+    lon = _get(location, "longitude")
+    if isinstance(lat, bool) or isinstance(lon, bool):
+        return None
+    if isinstance(lat, int | float) and isinstance(lon, int | float):
+        return float(lat), float(lon)
+    return None
+
+
+def _named(lead: Any) -> tuple[str | None, str | None]:
+    account = _get(lead, "account_id")
+    domain = _get(lead, "domain")
+    return (
+        account if isinstance(account, str) else None,
+        domain if isinstance(domain, str) else None,
+    )
+
+
+def _compile_all(model: TerritoryModel) -> list[_Compiled]:
+    return [_Compiled(model, i, t) for i, t in enumerate(model.territories)]
+
+
+def _named_maps(
+    model: TerritoryModel,
+) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    accounts: dict[str, list[int]] = {}
+    domains: dict[str, list[int]] = {}
+    for i, territory in enumerate(model.territories):
+        for account in territory.named_accounts:
+            accounts.setdefault(account, []).append(i)
+        for domain in territory.named_domains:
+            domains.setdefault(domain, []).append(i)
+    return accounts, domains
+
+
+class _Matcher:
+    """What both matchers share: named accounts, catch-alls and the final assembly."""
+
+    def __init__(self, model: TerritoryModel) -> None:
+        self.model = model
+        self._compiled = _compile_all(model)
+        self._accounts, self._domains = _named_maps(model)
+        self._catch_alls = [c for c in self._compiled if c.catch_all]
+
+    def _named_matches(self, lead: Any, day: dt.date) -> dict[int, TerritoryMatch]:
+        account, domain = _named(lead)
+        found: dict[int, TerritoryMatch] = {}
+        for table, key in ((self._accounts, account), (self._domains, domain)):
+            if key is None:
+                continue
+            for i in table.get(key, ()):
+                compiled = self._compiled[i]
+                if compiled.in_force(day):
+                    found[i] = compiled.match(MatchKind.NAMED_ACCOUNT)
+        return found
+
+    def _finish(
+        self, lead: Any, day: dt.date, found: dict[int, TerritoryMatch]
+    ) -> list[TerritoryMatch]:
+        if not found:
+            return [
+                c.match(MatchKind.CATCH_ALL)
+                for c in self._catch_alls
+                if c.in_force(day) and not c.excluded(lead)
+            ]
+        return [found[i] for i in sorted(found)]
+
+
+class BruteForceMatcher(_Matcher):
+    """Matches a lead by testing every territory's compiled rule: the reference the index is
+    checked against, and the baseline of the routing benchmark.
+
+    Args:
+        model: The territory model.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def match(self, lead: Any, on: dt.date) -> list[TerritoryMatch]:
+        """The territories covering *lead* on day *on*, in model order: named-account and
+        rule matches, or else the catch-alls that do not exclude it."""
+        found = self._named_matches(lead, on)
+        for compiled in self._compiled:
+            if (
+                compiled.order not in found
+                and compiled.in_force(on)
+                and compiled.covers_by_rule(lead)
+            ):
+                found[compiled.order] = compiled.match(MatchKind.RULE)
+        return self._finish(lead, on, found)
+
+
+# -- keys --------------------------------------------------------------------------------------
+
+# A key is a tuple whose first item names the table: ("eq", field, kind, value),
+# ("prefix", field, prefix), ("contains", field, kind, value), ("range", field, lo, lo_incl,
+# hi, hi_incl) or ("geo", circle). A keyset is a list of keys: the territory is a candidate
+# when the lead hits any of them.
+Key = tuple[Any, ...]
+_STATIC: Final = {"eq": 0, "prefix": 1, "contains": 2, "range": 3, "geo": 4}
+_INDEXED_KINDS: Final = (Kind.STR, Kind.NUMBER)
+
+
+def _leaf_keys(node: Condition) -> list[Key] | None:
+    if isinstance(node, Compare):
+        kind = node.kind
+        if node.op is CompareOp.EQ and kind in _INDEXED_KINDS:
+            return [("eq", node.field, kind, node.value)]
+        if kind is Kind.NUMBER and node.op.ordering:
+            value = node.value
+            if node.op in (CompareOp.LT, CompareOp.LE):
+                return [("range", node.field, -_INF, False, value, node.op is CompareOp.LE)]
+            return [("range", node.field, value, node.op is CompareOp.GE, _INF, False)]
+        return None
+    if isinstance(node, In):
+        if node.kind in _INDEXED_KINDS:
+            return [("eq", node.field, node.kind, v) for v in sorted(node.values, key=repr)]
+        return None
+    if isinstance(node, StartsWith):
+        return [("prefix", node.field, p) for p in sorted(node.prefixes)]
+    if isinstance(node, Contains):
+        if node.kind not in _INDEXED_KINDS:
+            return None
+        values = sorted(node.values, key=repr)
+        if node.mode is ContainsMode.ALL:
+            return [("contains", node.field, node.kind, values[0])]
+        return [("contains", node.field, node.kind, v) for v in values]
+    if isinstance(node, Between):
+        if node.kind is Kind.NUMBER:
+            bounds = node.bounds
+            return [
+                ("range", node.field, node.low, bounds.low_inclusive, node.high,
+                 bounds.high_inclusive)
+            ]  # fmt: skip
+        return None
+    if isinstance(node, AnyOf):
+        if not node.conditions:
+            return None
+        union: list[Key] = []
+        for child in node.conditions:
+            options = _options(child)
+            if not options:
+                return None
+            best: list[Key] = min(options, key=_static_cost)
+            union.extend(best)
+        return union
+    return None
+
+
+def _options(condition: Condition) -> list[list[Key]]:
+    """Every keyset that would do for *condition*: one per indexable conjunct."""
+    out: list[list[Key]] = []
+    for part in conjuncts(condition):
+        keys = _leaf_keys(part)
+        if keys:
+            out.append(keys)
+    return out
+
+
+def _static_cost(keyset: list[Key]) -> tuple[int, int]:
+    return (max(_STATIC[k[0]] for k in keyset), len(keyset))
+
+
+def _count_key(key: Key) -> Key:
+    if key[0] == "range":
+        return ("range", key[1])
+    if key[0] == "geo":
+        return ("geo",)
+    return key
+
+
+class _Ranges:
+    """Intervals of numbers, found by bisection over their sorted end points."""
+
+    def __init__(self, intervals: Sequence[tuple[Any, bool, Any, bool, int]]) -> None:
+        points = sorted(
+            {p for lo, _, hi, _, _ in intervals for p in (lo, hi) if p not in (_INF, -_INF)}
+        )
+        self._points = points
+        slots: list[list[int]] = [[] for _ in range(2 * len(points) + 1)]
+        for lo, lo_incl, hi, hi_incl, key in intervals:
+            if lo == -_INF:
+                first = 0
+            else:
+                at = bisect.bisect_left(points, lo)
+                first = 2 * at + 1 if lo_incl else 2 * at + 2
+            if hi == _INF:
+                last = len(slots) - 1
+            else:
+                at = bisect.bisect_left(points, hi)
+                last = 2 * at + 1 if hi_incl else 2 * at
+            for slot in range(first, last + 1):
+                slots[slot].append(key)
+        self._slots = slots
+
+    def lookup(self, value: Any) -> list[int]:
+        points = self._points
+        at = bisect.bisect_left(points, value)
+        if at < len(points) and points[at] == value:
+            return self._slots[2 * at + 1]
+        return self._slots[2 * at]
+
+
+Lookup = Callable[[Any, set[int]], None]
+
+
+class TerritoryIndex(_Matcher):
+    """A territory model compiled for fast matching.
+
+    Build it once per model (it is immutable and safe to share between threads) and call
+    :meth:`match` per lead.
+
+    Args:
+        model: The territory model.
+
+    Examples:
+        >>> from prmcore.rules import field
+        >>> from prmcore.lead_routing import Territory, TerritoryModel
+        >>> model = TerritoryModel("m", 1, [
+        ...     Territory("de", "Germany", include=field("location.country").eq("DE")),
+        ...     Territory("muc", "München", parent_id="de",
+        ...               include=field("location.postal_code").starts_with("80")),
+        ... ])
+        >>> index = TerritoryIndex(model)
+        >>> lead = {"location": {"country": "DE", "postal_code": "80331"}}
+        >>> [m.territory_id for m in index.match(lead, dt.date(2026, 1, 1))]
+        ['de', 'muc']
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, model: TerritoryModel) -> None:
+        super().__init__(model)
+        chosen: dict[int, list[Key]] = {}
+        options = {c.order: self._territory_options(model, c) for c in self._compiled if c.has_rule}
+        counts: Counter[Key] = Counter(
+            _count_key(k) for opts in options.values() for keyset in opts for k in keyset
+        )
+        prefix_counts: Counter[tuple[str, str]] = Counter(
+            (k[1], k[2]) for opts in options.values() for ks in opts for k in ks if k[0] == "prefix"
+        )
+
+        def cost(keyset: list[Key]) -> tuple[int, int, int]:
+            total = 0
+            for key in keyset:
+                if key[0] == "prefix":
+                    field, prefix = key[1], key[2]
+                    total += sum(
+                        prefix_counts[(field, prefix[:n])] for n in range(1, len(prefix) + 1)
+                    )
+                else:
+                    total += counts[_count_key(key)]
+            return (total, *_static_cost(keyset))
+
+        self._scan: list[int] = []
+        for order, opts in options.items():
+            if opts:
+                chosen[order] = min(opts, key=cost)
+            else:
+                self._scan.append(order)
+        self._lookups = self._build(chosen)
+        self.indexed = len(chosen)
+        """How many territories are found through the index."""
+        self.scanned = len(self._scan)
+        """How many territories have no indexable rule and are tested for every lead."""
+
+    @staticmethod
+    def _territory_options(model: TerritoryModel, compiled: _Compiled) -> list[list[Key]]:
+        rule = model.rule_of(compiled.territory_id)
+        opts = _options(rule) if rule is not None else []
+        opts.extend([("geo", circle)] for circle in compiled.circles)
+        return opts
+
+    def _build(self, chosen: dict[int, list[Key]]) -> list[Lookup]:
+        eq: dict[tuple[str, Kind], dict[Any, list[int]]] = {}
+        contains: dict[tuple[str, Kind], dict[Any, list[int]]] = {}
+        prefixes: dict[str, dict[str, list[int]]] = {}
+        ranges: dict[str, list[tuple[Any, bool, Any, bool, int]]] = {}
+        grid: GeoGrid | None = None
+        for order in sorted(chosen):
+            for key in chosen[order]:
+                table = key[0]
+                if table == "eq":
+                    eq.setdefault((key[1], key[2]), {}).setdefault(key[3], []).append(order)
+                elif table == "contains":
+                    contains.setdefault((key[1], key[2]), {}).setdefault(key[3], []).append(order)
+                elif table == "prefix":
+                    prefixes.setdefault(key[1], {}).setdefault(key[2], []).append(order)
+                elif table == "range":
+                    ranges.setdefault(key[1], []).append((*key[2:6], order))
+                else:
+                    if grid is None:
+                        grid = GeoGrid()
+                    circle: GeoCircle = key[1]
+                    grid.add(order, circle)
+        lookups: list[Lookup] = []
+        for (path, kind), values in sorted(eq.items(), key=lambda kv: (kv[0][0], kv[0][1].value)):
+            lookups.append(_eq_lookup(path, kind, values))
+        for (path, kind), values in sorted(
+            contains.items(), key=lambda kv: (kv[0][0], kv[0][1].value)
+        ):
+            lookups.append(_contains_lookup(path, kind, values))
+        for path, table in sorted(prefixes.items()):
+            lookups.append(_prefix_lookup(path, table))
+        for path, intervals in sorted(ranges.items()):
+            lookups.append(_range_lookup(path, _Ranges(intervals)))
+        if grid is not None:
+            lookups.append(_geo_lookup(grid))
+        return lookups
+
+    def candidates(self, lead: Any) -> list[int]:
+        """The positions (in the model) of the territories that may cover *lead* by rule:
+        a superset of those that do, in model order."""
+        found: set[int] = set(self._scan)
+        for lookup in self._lookups:
+            lookup(lead, found)
+        return sorted(found)
+
+    def match(self, lead: Any, on: dt.date) -> list[TerritoryMatch]:
+        """The territories covering *lead* on day *on*, in model order: named-account and
+        rule matches, or else the catch-alls that do not exclude it. The same as
+        :meth:`BruteForceMatcher.match`, found faster."""
+        found = self._named_matches(lead, on)
+        compiled = self._compiled
+        candidates: set[int] = set(self._scan)
+        for lookup in self._lookups:
+            lookup(lead, candidates)
+        for i in candidates:
+            if i in found:
+                continue
+            territory = compiled[i]
+            if territory.in_force(on) and territory.covers_by_rule(lead):
+                found[i] = territory.match(MatchKind.RULE)
+        return self._finish(lead, on, found)
+
+
+def _eq_lookup(path: str, kind: Kind, values: dict[Any, list[int]]) -> Lookup:
+    resolve = make_resolver(path)
+    norm = normaliser(kind)
+
+    def lookup(lead: Any, found: set[int]) -> None:
+        value = norm(resolve(lead))
+        if value is not None:
+            hits = values.get(value)
+            if hits:
+                found.update(hits)
+
+    return lookup
+
+
+def _contains_lookup(path: str, kind: Kind, values: dict[Any, list[int]]) -> Lookup:
+    resolve = make_resolver(path)
+    norm = normaliser(kind)
+
+    def lookup(lead: Any, found: set[int]) -> None:
+        items = resolve(lead)
+        if isinstance(items, COLLECTIONS):
+            for item in items:
+                value = norm(item)
+                if value is not None:
+                    hits = values.get(value)
+                    if hits:
+                        found.update(hits)
+
+    return lookup
+
+
+def _prefix_lookup(path: str, table: dict[str, list[int]]) -> Lookup:
+    resolve = make_resolver(path)
+    lengths = tuple(sorted({len(p) for p in table}))
+
+    def lookup(lead: Any, found: set[int]) -> None:
+        value = resolve(lead)
+        if isinstance(value, str) and value:
+            size = len(value)
+            for n in lengths:
+                if n > size:
+                    break
+                hits = table.get(value[:n])
+                if hits:
+                    found.update(hits)
+
+    return lookup
+
+
+def _range_lookup(path: str, ranges: _Ranges) -> Lookup:
+    resolve = make_resolver(path)
+    norm = normaliser(Kind.NUMBER)
+
+    def lookup(lead: Any, found: set[int]) -> None:
+        value = norm(resolve(lead))
+        if value is not None:
+            hits = ranges.lookup(value)
+            if hits:
+                found.update(hits)
+
+    return lookup
+
+
+def _geo_lookup(grid: GeoGrid) -> Lookup:
+    def lookup(lead: Any, found: set[int]) -> None:
+        point = _point(lead)
+        if point is not None:
+            found.update(grid.near(*point))
+
+    return lookup
