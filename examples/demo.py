@@ -30,6 +30,8 @@ from prmcore.domain import (
     Agreement,
     AgreementKind,
     Capacity,
+    Contact,
+    Lead,
     Location,
     Partner,
     PartnerKind,
@@ -38,10 +40,26 @@ from prmcore.domain import (
     ProductLine,
 )
 from prmcore.events import FixedClock, RecordingSink, SequentialIds
+from prmcore.lead_routing import (
+    DEFAULT_GATES,
+    AgreementGate,
+    LeadRoutingService,
+    Nearest,
+    OfferPolicy,
+    PoolMember,
+    ResolutionPolicy,
+    Router,
+    Strategy,
+    Territory,
+    TerritoryModel,
+    WithinRadius,
+    fairness_report,
+)
 from prmcore.money import Money
 from prmcore.partner_service import PartnerService
 from prmcore.periods import FiscalYearCalendar, QuarterCalendar, trailing
 from prmcore.repositories import SqliteStore, SqliteUnitOfWork
+from prmcore.rules import field
 from prmcore.tiers import LevelPolicy, Metric, Program, ProgramLevel, Requirement
 from prmcore.tiers.service import CertifiedHeadcount, ProgramService
 
@@ -648,6 +666,163 @@ def commission_month(store: SqliteStore, sink: RecordingSink) -> None:
         print(statements[pid].render_text("de_DE"))
 
 
+# -- lead routing --------------------------------------------------------------------------
+
+LEVEL_WEIGHTS = {"platinum": 3, "gold": 2, "silver": 1}
+
+# (territory, name, parent, country or None, postal prefixes, pool, strategy)
+# fmt: off
+TERRITORIES: list[tuple[str, str, str | None, str | None, tuple[str, ...], tuple[str, ...],
+                        str | None]] = [
+    ("de", "Germany", None, "DE", (), ("res-hh", "msp-ber", "res-muc", "oth-uni"), None),
+    ("de-south", "Southern Germany", "de", None, ("8", "9"), ("res-muc", "msp-ber"), None),
+    ("fr", "France", None, "FR", (), ("res-par", "res-lyo"), None),
+    ("benelux", "Benelux", None, "NL", (), ("res-ams",), None),
+    ("uk", "United Kingdom", None, "GB", (), ("res-ldn", "res-man", "aff-blog"), None),
+    ("us", "United States", None, "US", (), ("res-nyc", "res-chi", "res-sfo", "aff-pod"),
+     "nearest"),
+    ("us-west", "US West", "us", None, ("9",), ("res-sfo", "aff-pod"), None),
+    ("ca", "Canada", None, "CA", (), ("res-tor",), None),
+    ("mx", "Mexico", None, "MX", (), ("res-mex",), None),
+    ("apac", "Asia Pacific", None, None, (), ("msp-aus", "ref-tyo", "res-syd"), None),
+    ("br", "Brazil", None, "BR", (), ("ref-sao",), None),
+]
+# fmt: on
+APAC = ("AU", "JP", "NZ", "SG")
+LEADS_FROM = dt.datetime(2026, 11, 16, 8, tzinfo=dt.UTC)
+
+LEAD_PLACES = [
+    ("DE", "80331", 48.14, 11.58), ("DE", "20095", 53.55, 9.99), ("DE", "10117", 52.52, 13.40),
+    ("DE", "90402", 49.45, 11.08), ("FR", "75002", 48.87, 2.34), ("FR", "69002", 45.76, 4.83),
+    ("NL", "1012", 52.37, 4.90), ("GB", "EC2A", 51.52, -0.08), ("GB", "M1", 53.48, -2.24),
+    ("US", "10001", 40.75, -73.99), ("US", "94105", 37.79, -122.40),
+    ("US", "60601", 41.89, -87.62), ("US", "98101", 47.61, -122.33),
+    ("US", "30301", 33.75, -84.39), ("CA", "M5H", 43.65, -79.38), ("AU", "2000", -33.87, 151.21),
+    ("JP", "100-0005", 35.68, 139.76), ("BR", "01310-100", -23.56, -46.66),
+    ("IN", "560001", 12.97, 77.59),
+]  # fmt: skip
+
+
+def routing_model() -> TerritoryModel:
+    """The sample program's territories, with the named accounts of ACCOUNTS and a catch-all
+    that the two distributors share."""
+    territories = []
+    for tid, name, parent, country, prefixes, pool, strategy in TERRITORIES:
+        if tid == "apac":
+            include = field("location.country").is_in(APAC)
+        elif country is not None:
+            include = field("location.country").eq(country)
+        else:
+            include = field("location.postal_code").starts_with(*prefixes)
+        territories.append(
+            Territory(
+                tid,
+                name,
+                include=include,
+                parent_id=parent,
+                members=[PoolMember(pid) for pid in pool],
+                strategy=strategy,
+            )
+        )
+    for account in ACCOUNTS:
+        if account.owner_partner_id is not None:
+            territories.append(
+                Territory(
+                    f"named-{account.id}",
+                    f"Named account {account.name}",
+                    named_accounts=[account.id],
+                    members=[PoolMember(account.owner_partner_id)],
+                )
+            )
+    territories.append(
+        Territory("rest", "Rest of world", catch_all=True,
+                  members=[PoolMember("dist-eu"), PoolMember("dist-na")])
+    )  # fmt: skip
+    return TerritoryModel("sample", 1, territories, ResolutionPolicy("rank", winners=2))
+
+
+def demo_leads(count: int) -> list[Lead]:
+    """*count* leads spread over the places above, a few of them of named accounts."""
+    leads = []
+    industries = ["manufacturing", "banking", "healthcare", "retail", "government", "energy"]
+    for i in range(count):
+        country, postal, lat, lon = LEAD_PLACES[(i * 7) % len(LEAD_PLACES)]
+        account = {5: "acc-003", 11: "acc-006"}.get(i % 17)
+        leads.append(
+            Lead(
+                id=f"lead-{i + 1:03d}",
+                company_name=f"Prospect {i + 1}",
+                location=Location(country=country, postal_code=postal, latitude=lat + (i % 5) / 100,
+                                  longitude=lon),
+                received_at=LEADS_FROM + dt.timedelta(minutes=7 * i),
+                account_id=account,
+                industry=industries[i % len(industries)],
+                employees=20 + 37 * i,
+                contact=Contact(name=f"Contact {i + 1}", email=f"buyer{i + 1}@prospect.example"),
+            )
+        )  # fmt: skip
+    return leads
+
+
+def route_leads(store: SqliteStore, sink: RecordingSink) -> None:
+    """Route a batch of leads over the sample program through the routing service, answer
+    some offers, expire the rest, and print one full trace and the fairness report."""
+    model = routing_model()
+
+    def weights(partner: Partner) -> Decimal:
+        return Decimal(LEVEL_WEIGHTS.get(partner.program_level_id or "", 1))
+
+    router = Router(
+        model,
+        gates=(*DEFAULT_GATES, AgreementGate(["nda"])),
+        strategies={"nearest": Strategy(Nearest(), filters=(WithinRadius((500, 1500, 5000)),))},
+        weights=weights,
+    )
+    clock = FixedClock(dt.datetime(2026, 11, 16, 9, 0, tzinfo=dt.UTC))
+    service = LeadRoutingService(
+        lambda: SqliteUnitOfWork(store, sink),
+        router,
+        clock,
+        SequentialIds("route"),
+        policy=OfferPolicy(sla=dt.timedelta(hours=24), max_attempts=3),
+        trace=True,
+    )
+    results = [service.route(lead) for lead in demo_leads(60)]
+    print(f"\nLead routing: 60 leads over {model.id} v{model.version} ({model.policy.kind})")
+    by_territory = Counter(
+        r.record.offers[-1].territory_id if r.record.offers else "fallback queue" for r in results
+    )
+    for territory, n in sorted(by_territory.items(), key=lambda kv: (-kv[1], kv[0])):
+        print(f"  {territory:<22} {n}")
+    for i, result in enumerate(results):
+        holder = result.record.partner_id
+        if holder is None:
+            continue
+        if i % 4 == 1:
+            service.decline(result.record.id, holder, "no_capacity")
+        elif i % 4 == 2:
+            service.accept(result.record.id, holder)
+    clock.advance(dt.timedelta(hours=25))
+    service.expire_due()
+    traced = next(
+        r for r in results
+        if r.decision is not None and r.decision.trace is not None
+        and any(not c.eligible for p in r.decision.trace.pools for c in p.candidates)
+    )  # fmt: skip
+    assert traced.decision is not None
+    assert traced.decision.trace is not None
+    print(f"\nThe trace of {traced.record.id}:")
+    print("  " + traced.decision.trace.render().replace("\n", "\n  "))
+    with SqliteUnitOfWork(store) as uow:
+        records = uow.lead_routings.list()
+        partners = {p.id: p for p in uow.partners.list()}
+    report = fairness_report(model, records, partners=partners, weights=weights)
+    print("\nFairness of the batch (offers, accepts, declines and expiries per pool)")
+    print("  " + report.render().replace("\n", "\n  "))
+    names = Counter(e.name for e in sink.events if e.name.startswith("Lead"))
+    print("  routing events: " + ", ".join(f"{n} {c}" for n, c in sorted(names.items())))
+
+
 def main() -> None:
     """Build the demo program in a fresh SQLite file and print its summary."""
     folder = Path(os.environ.get("PRMCORE_DEMO_DIR", "."))
@@ -661,6 +836,7 @@ def main() -> None:
     summarise(store, sink)
     certifications_and_levels(store)
     commission_month(store, sink)
+    route_leads(store, sink)
     print(f"\nStored in {path}")
 
 

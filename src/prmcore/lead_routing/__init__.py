@@ -1,11 +1,37 @@
 """Territory-based lead routing: territories, a compiled territory index, eligibility gates,
 selection strategies, offers and a decision trace.
 
+* :class:`Territory` and :class:`TerritoryModel` (versioned, loaded from dict/JSON with
+  :func:`territory_model_from_dict`), simulated and diffed with :func:`diff_models`;
+* :class:`TerritoryIndex`, which finds the territories covering a lead;
+* gates (:data:`DEFAULT_GATES`, :class:`CapacityGate`, ...) and strategies
+  (:class:`Strategy`, :class:`SmoothWeightedRoundRobin`, :class:`Nearest`, ...);
+* :class:`Router`, pure, returning a :class:`RoutingDecision` with a :class:`RoutingTrace`;
+* the offer lifecycle (:class:`LeadRouting`, :func:`accept`, :func:`decline`, :func:`expire`)
+  and :class:`LeadRoutingService`, which stores state with compare-and-set and publishes
+  :class:`LeadOffered`, :class:`LeadAccepted`, :class:`LeadDeclined`, :class:`LeadExpired` and
+  :class:`LeadUnroutable`;
+* :func:`fairness_report`.
+
 .. versionadded:: 0.1.0
 """
 
 from __future__ import annotations
 
+from prmcore.lead_routing.events import (
+    LeadAccepted,
+    LeadDeclined,
+    LeadExpired,
+    LeadOffered,
+    LeadUnroutable,
+)
+from prmcore.lead_routing.fairness import (
+    FairnessReport,
+    PartnerFairness,
+    PoolFairness,
+    fairness_report,
+    gini,
+)
 from prmcore.lead_routing.gates import (
     DEFAULT_GATES,
     AgreementGate,
@@ -33,6 +59,21 @@ from prmcore.lead_routing.loading import (
     territory_model_to_dict,
     territory_model_to_json,
 )
+from prmcore.lead_routing.offers import (
+    DeclineReason,
+    LeadPreview,
+    LeadRouting,
+    Offer,
+    OfferPolicy,
+    OfferStatus,
+    RoutingStatus,
+    accept,
+    decline,
+    expire,
+    lead_preview,
+    next_offer,
+    start_routing,
+)
 from prmcore.lead_routing.realignment import (
     ModelDiff,
     RoutingLocks,
@@ -48,9 +89,11 @@ from prmcore.lead_routing.router import (
     Router,
     RoutingDecision,
     RoutingOutcome,
+    TerritoryMatcher,
     WeightSource,
     program_weights,
 )
+from prmcore.lead_routing.service import LeadRoutingService, RoutingResult
 from prmcore.lead_routing.state import PartnerLoad, PeriodCount, RotationEntry, RotationState
 from prmcore.lead_routing.strategies import (
     CandidateFilter,
@@ -99,22 +142,37 @@ __all__ = [
     "CertificationGate",
     "DealRegistrationGate",
     "DealRegistrationLookup",
+    "DeclineReason",
     "DeclinedGate",
+    "FairnessReport",
     "Gate",
     "GateVerdict",
     "GeoCircle",
     "GeoGrid",
     "InMemoryRoutingData",
+    "LeadAccepted",
+    "LeadDeclined",
+    "LeadExpired",
+    "LeadOffered",
+    "LeadPreview",
+    "LeadRouting",
+    "LeadRoutingService",
+    "LeadUnroutable",
     "LeastLoad",
     "MatchKind",
     "MinimumLevelGate",
     "ModelDiff",
     "ModelStatus",
     "Nearest",
+    "Offer",
+    "OfferPolicy",
+    "OfferStatus",
+    "PartnerFairness",
     "PartnerLoad",
     "PerformanceScore",
     "PeriodCount",
     "PolicyKind",
+    "PoolFairness",
     "PoolMember",
     "PoolTrace",
     "QuotaWeighted",
@@ -127,6 +185,8 @@ __all__ = [
     "RoutingLocks",
     "RoutingOutcome",
     "RoutingRequest",
+    "RoutingResult",
+    "RoutingStatus",
     "RoutingTrace",
     "Scorer",
     "Simulation",
@@ -137,6 +197,7 @@ __all__ = [
     "TerritoryChange",
     "TerritoryIndex",
     "TerritoryMatch",
+    "TerritoryMatcher",
     "TerritoryModel",
     "TerritoryTrace",
     "TieBreak",
@@ -144,13 +205,21 @@ __all__ = [
     "WeightSource",
     "WeightedRandom",
     "WithinRadius",
+    "accept",
     "activate",
+    "decline",
     "diff_models",
+    "expire",
+    "fairness_report",
+    "gini",
     "haversine_km",
     "lead_point",
+    "lead_preview",
+    "next_offer",
     "program_weights",
     "resolve",
     "simulate",
+    "start_routing",
     "territory_model_from_dict",
     "territory_model_from_json",
     "territory_model_to_dict",

@@ -108,7 +108,7 @@ class RoutingRequest:
         self.day = now.date()
         self.period = f"{self.day.year:04d}-{self.day.month:02d}"
         self.data = data
-        self.declined = frozenset(declined)
+        self.declined = declined if isinstance(declined, frozenset) else frozenset(declined)
         self.attempt = attempt
         self.cache: dict[str, Any] = {}
 

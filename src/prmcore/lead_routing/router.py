@@ -22,7 +22,7 @@ import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
@@ -52,6 +52,7 @@ __all__ = [
     "Router",
     "RoutingDecision",
     "RoutingOutcome",
+    "TerritoryMatcher",
     "WeightSource",
     "program_weights",
 ]
@@ -64,6 +65,19 @@ WeightSource = Callable[[Partner], Decimal]
 
 .. versionadded:: 0.1.0
 """
+
+
+class TerritoryMatcher(Protocol):
+    """**Protocol:** finds the territories covering a lead on a day
+    (:class:`~prmcore.lead_routing.TerritoryIndex`,
+    :class:`~prmcore.lead_routing.BruteForceMatcher`).
+
+    .. versionadded:: 0.1.0
+    """
+
+    def match(self, lead: Any, on: dt.date) -> list[TerritoryMatch]:
+        """The territories covering *lead* on *on*, in model order."""
+        ...
 
 
 def program_weights(program: Program, default: Decimal | int = 1) -> WeightSource:
@@ -167,6 +181,9 @@ class Router:
         strategy: The default selection strategy.
         strategies: Named strategies that territories choose with their ``strategy`` field.
         weights: Where weights come from for pool members without one (default 1 for all).
+        matcher: What finds the territories covering a lead (default: a
+            :class:`~prmcore.lead_routing.TerritoryIndex` of *model*; a
+            :class:`~prmcore.lead_routing.BruteForceMatcher` gives the same decisions slower).
 
     Raises:
         ValidationError: A territory names a strategy that *strategies* does not have
@@ -183,10 +200,13 @@ class Router:
         strategy: Strategy | None = None,
         strategies: Mapping[str, Strategy] | None = None,
         weights: WeightSource | None = None,
+        matcher: TerritoryMatcher | None = None,
     ) -> None:
         self.model = model
         self.index = TerritoryIndex(model)
+        self._matcher: TerritoryMatcher = matcher if matcher is not None else self.index
         self.gates = tuple(gates)
+        self._checks = tuple(gate.check for gate in self.gates)
         self.strategy = strategy if strategy is not None else Strategy()
         self.strategies = MappingProxyType(dict(strategies or {}))
         self._weights = weights
@@ -245,7 +265,8 @@ class Router:
             The decision; an unroutable lead is a decision too, never an exception.
         """
         request = RoutingRequest(lead, now, data, declined, attempt)
-        matches = self.index.match(lead, request.day)
+        checks = self._checks
+        matches = self._matcher.match(lead, request.day)
         winners = resolve(matches, self.model.policy)
         pools: list[PoolTrace] = []
         rejected: list[str] = []
@@ -258,9 +279,10 @@ class Router:
             for member in territory.members:
                 pid = member.partner_id
                 partner = data.partner(pid)
-                candidate = Candidate(
-                    member, partner, self._weight(member.weight, partner), data.load(pid)
-                )
+                weight = member.weight
+                if weight is None:
+                    weight = self._weight(None, partner)
+                candidate = Candidate(member, partner, weight, data.load(pid))
                 if trace:
                     verdicts = self._verdicts(candidate, request)
                     ok = all(v.passed for v in verdicts)
@@ -268,8 +290,8 @@ class Router:
                     if ok:
                         eligible.append(candidate)
                     continue
-                for gate in self.gates:
-                    if gate.check(candidate, request) is not None:
+                for check in checks:
+                    if check(candidate, request) is not None:
                         break
                 else:
                     eligible.append(candidate)
@@ -278,7 +300,7 @@ class Router:
             rotation = None
             if eligible:
                 rotation = data.rotation(territory.id)
-                ranked, winner = strategy.select(eligible, request, rotation)
+                ranked, winner = strategy.select(eligible, request, rotation, rank=trace)
             if trace:
                 pools.append(
                     self._pool_trace(territory.id, strategy, traced, ranked, winner, request)
@@ -489,6 +511,7 @@ class InMemoryRoutingData:
             self._agreements.setdefault(agreement.partner_id, []).append(agreement)
         self.loads: dict[str, PartnerLoad] = {x.id: x for x in loads}
         self.rotations: dict[str, RotationState] = {x.id: x for x in rotations}
+        self._empty_loads: dict[str, PartnerLoad] = {}
 
     def partner(self, partner_id: str) -> Partner | None:
         """The partner, or ``None``."""
@@ -501,12 +524,16 @@ class InMemoryRoutingData:
     def load(self, partner_id: str) -> PartnerLoad:
         """The partner's load (empty when none is held)."""
         found = self.loads.get(partner_id)
-        return found if found is not None else PartnerLoad(PartnerId(partner_id))
+        if found is None:
+            found = self._empty_loads.get(partner_id)
+            if found is None:
+                found = self._empty_loads[partner_id] = PartnerLoad.empty(partner_id)
+        return found
 
     def rotation(self, territory_id: str) -> RotationState:
         """The territory's rotation (empty when none is held)."""
         found = self.rotations.get(territory_id)
-        return found if found is not None else RotationState(territory_id)
+        return found if found is not None else RotationState.empty(territory_id)
 
     def apply(self, decision: RoutingDecision) -> None:
         """Keep the rotation and load of an offered decision (each one version higher)."""
@@ -517,8 +544,8 @@ class InMemoryRoutingData:
 
     def store_load(self, load: PartnerLoad) -> None:
         """Keep *load*, one version higher."""
-        self.loads[load.id] = attrs.evolve(load, version=load.version + 1)
+        self.loads[load.id] = load.bumped()
 
     def store_rotation(self, rotation: RotationState) -> None:
         """Keep *rotation*, one version higher."""
-        self.rotations[rotation.id] = attrs.evolve(rotation, version=rotation.version + 1)
+        self.rotations[rotation.id] = rotation.bumped()

@@ -17,12 +17,33 @@ from typing import Any
 
 import attrs
 
-from prmcore._checks import Checks, Validated, to_tuple
+from prmcore._checks import Checks, Validated, to_tuple, trusted_construction
 from prmcore.domain.ids import PartnerId
 
 __all__ = ["PartnerLoad", "PeriodCount", "RotationEntry", "RotationState"]
 
 _ZERO = Decimal(0)
+
+
+_NEW = object.__new__
+_SET = object.__setattr__
+
+
+def _entry(partner_id: str, current: Decimal, assigned: int) -> RotationEntry:
+    entry: RotationEntry = _NEW(RotationEntry)
+    _SET(entry, "partner_id", partner_id)
+    _SET(entry, "current", current)
+    _SET(entry, "assigned", assigned)
+    return entry
+
+
+def _fast(cls: type[Any], **values: Any) -> Any:
+    """An instance of the frozen attrs class *cls* built without converters or checks: only
+    for values computed from objects that passed them (the router's hot path)."""
+    obj = object.__new__(cls)
+    for name, value in values.items():
+        object.__setattr__(obj, name, value)
+    return obj
 
 
 def _to_decimal(value: object) -> Any:
@@ -90,12 +111,27 @@ class RotationState(Validated):
         self, currents: Mapping[str, Decimal], assigned: Mapping[str, int]
     ) -> RotationState:
         """A copy (at the same version) holding *currents* and *assigned*."""
-        ids = sorted(set(currents) | set(assigned))
-        entries = tuple(
-            RotationEntry(PartnerId(pid), currents.get(pid, _ZERO), assigned.get(pid, 0))
-            for pid in ids
+        ids = sorted(currents.keys() | assigned.keys())
+        # Counters and counts computed from a valid state are valid: skip re-checking them.
+        entries = tuple(_entry(pid, currents.get(pid, _ZERO), assigned.get(pid, 0)) for pid in ids)
+        result = _NEW(RotationState)
+        _SET(result, "id", self.id)
+        _SET(result, "entries", entries)
+        _SET(result, "version", self.version)
+        return result
+
+    @classmethod
+    def empty(cls, territory_id: str) -> RotationState:
+        """A fresh rotation at version 0 (*territory_id* is trusted to be an id)."""
+        result: RotationState = _fast(cls, id=territory_id, entries=(), version=0)
+        return result
+
+    def bumped(self) -> RotationState:
+        """A copy one version higher (what a store returns after saving it)."""
+        result: RotationState = _fast(
+            RotationState, id=self.id, entries=self.entries, version=self.version + 1
         )
-        return attrs.evolve(self, entries=entries)
+        return result
 
 
 @attrs.frozen
@@ -173,19 +209,47 @@ class PartnerLoad(Validated):
         return 0
 
     def _periods_plus(self, period: str, delta: int) -> tuple[PeriodCount, ...]:
-        counts = {p.period: p.count for p in self.periods}
+        periods = self.periods
+        if periods and periods[-1].period == period:  # the usual case: this month again
+            count = max(0, periods[-1].count + delta)
+            last: PeriodCount = _fast(PeriodCount, period=period, count=count)
+            return (*periods[:-1], last)
+        counts = {p.period: p.count for p in periods}
         counts[period] = max(0, counts.get(period, 0) + delta)
         kept = sorted(counts.items())[-_KEEP_PERIODS:]
-        return tuple(PeriodCount(p, n) for p, n in kept)
+        with trusted_construction():
+            return tuple(PeriodCount(p, n) for p, n in kept)
+
+    def _fast_copy(self, **changes: Any) -> PartnerLoad:
+        obj = _NEW(PartnerLoad)
+        for name in _LOAD_FIELDS:
+            _SET(obj, name, changes.get(name, getattr(self, name)))
+        return obj
 
     def with_offer(self, period: str) -> PartnerLoad:
-        """After a new offer in month *period*."""
-        return attrs.evolve(
-            self,
-            open=self.open + 1,
-            offered=self.offered + 1,
-            periods=self._periods_plus(period, 1),
-        )
+        """After a new offer in month *period* (``"YYYY-MM"``, as the router writes it)."""
+        # The router calls this once per lead: counts that only grow need no re-checking.
+        obj = _NEW(PartnerLoad)
+        _SET(obj, "id", self.id)
+        _SET(obj, "open", self.open + 1)
+        _SET(obj, "periods", self._periods_plus(period, 1))
+        _SET(obj, "offered", self.offered + 1)
+        for name in _COUNTERS:
+            _SET(obj, name, getattr(self, name))
+        _SET(obj, "version", self.version)
+        return obj
+
+    @classmethod
+    def empty(cls, partner_id: str) -> PartnerLoad:
+        """A fresh load at version 0 (*partner_id* is trusted to be an id)."""
+        values = {a.name: a.default for a in attrs.fields(cls)}
+        values["id"] = partner_id
+        result: PartnerLoad = _fast(cls, **values)
+        return result
+
+    def bumped(self) -> PartnerLoad:
+        """A copy one version higher (what a store returns after saving it)."""
+        return self._fast_copy(version=self.version + 1)
 
     def with_accept(self) -> PartnerLoad:
         """After an offer was accepted (it stays open until closed)."""
@@ -217,3 +281,7 @@ class PartnerLoad(Validated):
             won=self.won + (1 if won else 0),
             lost=self.lost + (0 if won else 1),
         )
+
+
+_LOAD_FIELDS: tuple[str, ...] = tuple(a.name for a in attrs.fields(PartnerLoad))
+_COUNTERS: tuple[str, ...] = ("accepted", "declined", "expired", "won", "lost")

@@ -403,10 +403,20 @@ class Strategy(Validated):
         return "+".join((self.scorer.name, *(f.name for f in self.filters)))
 
     def select(
-        self, candidates: list[Candidate], request: RoutingRequest, rotation: Any
+        self,
+        candidates: list[Candidate],
+        request: RoutingRequest,
+        rotation: Any,
+        *,
+        rank: bool = True,
     ) -> tuple[list[Candidate], Candidate | None]:
-        """Filter, score and rank; returns the ranked candidates (best first) and the winner
-        (``None`` when the filters left nobody)."""
+        """Filter, score and choose.
+
+        Returns:
+            The candidates left after the filters (ranked best first when *rank* is true; in
+            pool order otherwise, which is faster) and the winner (``None`` when the filters
+            left nobody).
+        """
         for f in self.filters:
             candidates = f.apply(candidates, request)
             if not candidates:
@@ -416,11 +426,16 @@ class Strategy(Validated):
             return candidates, candidates[0]
         point = lead_point(request) if TieBreak.NEAREST in self.tie_breaks else None
         ties = self.tie_breaks
-        ranked = sorted(
-            candidates,
-            key=lambda c: (_neg(c.score), *(_tie_value(t, c, point) for t in ties)),
-        )
-        return ranked, ranked[0]
+
+        def key(c: Candidate) -> tuple[Any, ...]:
+            return (_neg(c.score), *(_tie_value(t, c, point) for t in ties))
+
+        if rank:
+            ranked = sorted(candidates, key=key)
+            return ranked, ranked[0]
+        best = max(c.score for c in candidates)
+        top = [c for c in candidates if c.score == best]
+        return candidates, top[0] if len(top) == 1 else min(top, key=key)
 
     def tie_break_path(
         self, ranked: Sequence[Candidate], request: RoutingRequest

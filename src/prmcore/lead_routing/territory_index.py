@@ -34,6 +34,7 @@ import attrs
 from prmcore.lead_routing.geo import GeoCircle, GeoGrid
 from prmcore.lead_routing.territory import Territory, TerritoryModel
 from prmcore.rules import (
+    AllOf,
     AnyOf,
     Between,
     Compare,
@@ -89,6 +90,7 @@ class TerritoryMatch:
 
 
 _INF: Final = math.inf
+_RULE: Final = MatchKind.RULE
 
 
 class _Compiled:
@@ -102,11 +104,14 @@ class _Compiled:
         "first_day",
         "has_rule",
         "last_day",
+        "matches",
         "order",
         "priority",
+        "residual",
         "rule",
         "specificity",
         "territory_id",
+        "trivial",
     )
 
     def __init__(self, model: TerritoryModel, order: int, territory: Territory) -> None:
@@ -119,6 +124,8 @@ class _Compiled:
         self.has_rule = territory.has_rule
         rule = model.rule_of(territory.id)
         self.rule = rule.compile() if rule is not None else None
+        self.residual = self.rule
+        self.trivial = False  # True once the index key implies the whole rule
         self.specificity = model.specificity_of(territory.id)
         self.excludes = tuple(t.exclude.compile() for t in chain if t.exclude is not None)
         self.circles = tuple(t.near for t in chain if t.near is not None)
@@ -126,6 +133,18 @@ class _Compiled:
         ends = [t.effective_to for t in chain if t.effective_to is not None]
         self.first_day = max(starts) if starts else dt.date.min
         self.last_day = min(ends) if ends else dt.date.max
+        # Matches are immutable: build the three possible ones once.
+        self.matches = {
+            kind: TerritoryMatch(
+                self.territory_id,
+                kind,
+                self.depth,
+                self.specificity if kind is MatchKind.RULE else 0,
+                self.priority,
+                self.order,
+            )
+            for kind in MatchKind
+        }
 
     def in_force(self, day: dt.date) -> bool:
         return self.first_day <= day <= self.last_day
@@ -136,10 +155,13 @@ class _Compiled:
                 return True
         return False
 
-    def covers_by_rule(self, lead: Any) -> bool:
+    def covers_by_rule(self, lead: Any, *, keyed: bool = False) -> bool:
+        """Whether the rule holds; with *keyed*, the lead is known to hit the territory's
+        index key, so only the conjuncts the key does not imply are tested."""
         if not self.has_rule:
             return False
-        if self.rule is not None and not self.rule(lead):
+        rule = self.residual if keyed else self.rule
+        if rule is not None and not rule(lead):
             return False
         if self.circles:
             point = _point(lead)
@@ -151,14 +173,7 @@ class _Compiled:
         return not self.excluded(lead)
 
     def match(self, kind: MatchKind) -> TerritoryMatch:
-        return TerritoryMatch(
-            self.territory_id,
-            kind,
-            self.depth,
-            0 if kind is not MatchKind.RULE else self.specificity,
-            self.priority,
-            self.order,
-        )
+        return self.matches[kind]
 
 
 def _get(record: Any, name: str) -> Any:
@@ -319,17 +334,63 @@ def _leaf_keys(node: Condition) -> list[Key] | None:
 
 
 def _options(condition: Condition) -> list[list[Key]]:
-    """Every keyset that would do for *condition*: one per indexable conjunct."""
+    """Every keyset that would do for *condition*: one per indexable conjunct, and one per
+    pair of an exact-value conjunct with an indexable conjunct on another field (a composite
+    key such as country and postal prefix)."""
     out: list[list[Key]] = []
+    leaves: list[tuple[str, list[Key]]] = []
     for part in conjuncts(condition):
         keys = _leaf_keys(part)
         if keys:
             out.append(keys)
+            if not isinstance(part, AnyOf):
+                leaves.append((keys[0][1], keys))
+    for outer_field, outer in leaves:
+        if outer[0][0] != "eq":
+            continue
+        for inner_field, inner in leaves:
+            if inner_field == outer_field or len(outer) * len(inner) > _MAX_COMPOSITE:
+                continue
+            out.append([("and", e, x) for e in outer for x in inner])
     return out
 
 
+_MAX_COMPOSITE: Final = 64
+
+
+def _implies(key: Key, part: Condition) -> bool:
+    """Whether a lead hitting *key* is known to satisfy the conjunct *part*."""
+    table = key[0]
+    if table == "and":
+        return _implies(key[1], part) or _implies(key[2], part)
+    if table == "eq":
+        _, path, kind, value = key
+        if isinstance(part, Compare) and part.op is CompareOp.EQ:
+            return part.field == path and part.kind is kind and part.value == value
+        if isinstance(part, In):
+            return part.field == path and part.kind is kind and value in part.values
+        return False
+    if table == "prefix":
+        _, path, prefix = key
+        return (
+            isinstance(part, StartsWith)
+            and part.field == path
+            and any(prefix.startswith(q) for q in part.prefixes)
+        )
+    if table == "contains":
+        _, path, kind, value = key
+        return (
+            isinstance(part, Contains)
+            and part.mode is ContainsMode.ANY
+            and part.field == path
+            and part.kind is kind
+            and value in part.values
+        )
+    return False  # ranges and circles are found as supersets: always test them
+
+
 def _static_cost(keyset: list[Key]) -> tuple[int, int]:
-    return (max(_STATIC[k[0]] for k in keyset), len(keyset))
+    return (max(_STATIC[k[2][0] if k[0] == "and" else k[0]] for k in keyset), len(keyset))
 
 
 def _count_key(key: Key) -> Key:
@@ -337,6 +398,8 @@ def _count_key(key: Key) -> Key:
         return ("range", key[1])
     if key[0] == "geo":
         return ("geo",)
+    if key[0] == "and":
+        return ("and", key[1], _count_key(key[2]))
     return key
 
 
@@ -407,29 +470,30 @@ class TerritoryIndex(_Matcher):
         counts: Counter[Key] = Counter(
             _count_key(k) for opts in options.values() for keyset in opts for k in keyset
         )
-        prefix_counts: Counter[tuple[str, str]] = Counter(
-            (k[1], k[2]) for opts in options.values() for ks in opts for k in ks if k[0] == "prefix"
-        )
+
+        def key_cost(key: Key) -> int:
+            if key[0] == "prefix":
+                path, prefix = key[1], key[2]
+                return sum(counts[("prefix", path, prefix[:n])] for n in range(1, len(prefix) + 1))
+            if key[0] == "and" and key[2][0] == "prefix":
+                outer, path, prefix = key[1], key[2][1], key[2][2]
+                return sum(
+                    counts[("and", outer, ("prefix", path, prefix[:n]))]
+                    for n in range(1, len(prefix) + 1)
+                )
+            return counts[_count_key(key)]
 
         def cost(keyset: list[Key]) -> tuple[int, int, int]:
-            total = 0
-            for key in keyset:
-                if key[0] == "prefix":
-                    field, prefix = key[1], key[2]
-                    total += sum(
-                        prefix_counts[(field, prefix[:n])] for n in range(1, len(prefix) + 1)
-                    )
-                else:
-                    total += counts[_count_key(key)]
-            return (total, *_static_cost(keyset))
+            return (sum(key_cost(k) for k in keyset), *_static_cost(keyset))
 
         self._scan: list[int] = []
         for order, opts in options.items():
             if opts:
-                chosen[order] = min(opts, key=cost)
+                best = chosen[order] = min(opts, key=cost)
+                self._set_residual(model, self._compiled[order], best)
             else:
                 self._scan.append(order)
-        self._lookups = self._build(chosen)
+        self._lookups = _build_lookups(chosen)
         self.indexed = len(chosen)
         """How many territories are found through the index."""
         self.scanned = len(self._scan)
@@ -442,42 +506,16 @@ class TerritoryIndex(_Matcher):
         opts.extend([("geo", circle)] for circle in compiled.circles)
         return opts
 
-    def _build(self, chosen: dict[int, list[Key]]) -> list[Lookup]:
-        eq: dict[tuple[str, Kind], dict[Any, list[int]]] = {}
-        contains: dict[tuple[str, Kind], dict[Any, list[int]]] = {}
-        prefixes: dict[str, dict[str, list[int]]] = {}
-        ranges: dict[str, list[tuple[Any, bool, Any, bool, int]]] = {}
-        grid: GeoGrid | None = None
-        for order in sorted(chosen):
-            for key in chosen[order]:
-                table = key[0]
-                if table == "eq":
-                    eq.setdefault((key[1], key[2]), {}).setdefault(key[3], []).append(order)
-                elif table == "contains":
-                    contains.setdefault((key[1], key[2]), {}).setdefault(key[3], []).append(order)
-                elif table == "prefix":
-                    prefixes.setdefault(key[1], {}).setdefault(key[2], []).append(order)
-                elif table == "range":
-                    ranges.setdefault(key[1], []).append((*key[2:6], order))
-                else:
-                    if grid is None:
-                        grid = GeoGrid()
-                    circle: GeoCircle = key[1]
-                    grid.add(order, circle)
-        lookups: list[Lookup] = []
-        for (path, kind), values in sorted(eq.items(), key=lambda kv: (kv[0][0], kv[0][1].value)):
-            lookups.append(_eq_lookup(path, kind, values))
-        for (path, kind), values in sorted(
-            contains.items(), key=lambda kv: (kv[0][0], kv[0][1].value)
-        ):
-            lookups.append(_contains_lookup(path, kind, values))
-        for path, table in sorted(prefixes.items()):
-            lookups.append(_prefix_lookup(path, table))
-        for path, intervals in sorted(ranges.items()):
-            lookups.append(_range_lookup(path, _Ranges(intervals)))
-        if grid is not None:
-            lookups.append(_geo_lookup(grid))
-        return lookups
+    @staticmethod
+    def _set_residual(model: TerritoryModel, compiled: _Compiled, keyset: list[Key]) -> None:
+        rule = model.rule_of(compiled.territory_id)
+        if rule is None:
+            return
+        rest = tuple(p for p in conjuncts(rule) if not all(_implies(k, p) for k in keyset))
+        compiled.residual = None if not rest else AllOf(rest).compile()
+        compiled.trivial = (
+            compiled.residual is None and not compiled.circles and not compiled.excludes
+        )
 
     def candidates(self, lead: Any) -> list[int]:
         """The positions (in the model) of the territories that may cover *lead* by rule:
@@ -500,9 +538,75 @@ class TerritoryIndex(_Matcher):
             if i in found:
                 continue
             territory = compiled[i]
-            if territory.in_force(on) and territory.covers_by_rule(lead):
-                found[i] = territory.match(MatchKind.RULE)
+            if territory.first_day <= on <= territory.last_day and territory.covers_by_rule(
+                lead, keyed=True
+            ):
+                found[i] = territory.matches[_RULE]
         return self._finish(lead, on, found)
+
+
+def _build_lookups(chosen: dict[int, list[Key]]) -> list[Lookup]:
+    """The look-up functions serving every chosen key (composite keys as nested look-ups)."""
+    eq: dict[tuple[str, Kind], dict[Any, list[int]]] = {}
+    contains: dict[tuple[str, Kind], dict[Any, list[int]]] = {}
+    prefixes: dict[str, dict[str, list[int]]] = {}
+    ranges: dict[str, list[tuple[Any, bool, Any, bool, int]]] = {}
+    nested: dict[tuple[str, Kind], dict[Any, dict[int, list[Key]]]] = {}
+    grid: GeoGrid | None = None
+    for order in sorted(chosen):
+        for key in chosen[order]:
+            table = key[0]
+            if table == "eq":
+                eq.setdefault((key[1], key[2]), {}).setdefault(key[3], []).append(order)
+            elif table == "contains":
+                contains.setdefault((key[1], key[2]), {}).setdefault(key[3], []).append(order)
+            elif table == "prefix":
+                prefixes.setdefault(key[1], {}).setdefault(key[2], []).append(order)
+            elif table == "range":
+                ranges.setdefault(key[1], []).append((*key[2:6], order))
+            elif table == "and":
+                outer = key[1]
+                by_value = nested.setdefault((outer[1], outer[2]), {})
+                by_value.setdefault(outer[3], {}).setdefault(order, []).append(key[2])
+            else:
+                if grid is None:
+                    grid = GeoGrid()
+                circle: GeoCircle = key[1]
+                grid.add(order, circle)
+    lookups: list[Lookup] = []
+    for (path, kind), values in sorted(eq.items(), key=_by_field):
+        lookups.append(_eq_lookup(path, kind, values))
+    for (path, kind), values in sorted(contains.items(), key=_by_field):
+        lookups.append(_contains_lookup(path, kind, values))
+    for path, table in sorted(prefixes.items()):
+        lookups.append(_prefix_lookup(path, table))
+    for path, intervals in sorted(ranges.items()):
+        lookups.append(_range_lookup(path, _Ranges(intervals)))
+    for (path, kind), inner in sorted(nested.items(), key=_by_field):
+        subs = {value: _build_lookups(sub) for value, sub in inner.items()}
+        lookups.append(_nested_lookup(path, kind, subs))
+    if grid is not None:
+        lookups.append(_geo_lookup(grid))
+    return lookups
+
+
+def _by_field(item: tuple[tuple[str, Kind], Any]) -> tuple[str, str]:
+    return (item[0][0], item[0][1].value)
+
+
+def _nested_lookup(path: str, kind: Kind, subs: dict[Any, list[Lookup]]) -> Lookup:
+    resolve = make_resolver(path)
+    norm = normaliser(kind)
+
+    def lookup(lead: Any, found: set[int]) -> None:
+        value = norm(resolve(lead))
+        if value is not None:
+            inner = subs.get(value)
+            if inner:
+                for sub in inner:
+                    sub(lead, found)
+
+    return lookup
 
 
 def _eq_lookup(path: str, kind: Kind, values: dict[Any, list[int]]) -> Lookup:

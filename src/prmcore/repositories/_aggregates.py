@@ -23,6 +23,8 @@ from prmcore.domain import (
     ProductLine,
 )
 from prmcore.errors import ConflictError, PrmError, ValidationError
+from prmcore.lead_routing.offers import LeadRouting, RoutingStatus
+from prmcore.lead_routing.state import PartnerLoad, RotationState
 from prmcore.tiers import LevelRecord
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "optional_aware",
     "optional_country",
     "optional_kind",
+    "optional_routing_status",
     "optional_status",
     "text_arg",
     "with_version",
@@ -70,6 +73,9 @@ AGGREGATES: tuple[Aggregate, ...] = (
     Aggregate(CertificationAward, "CertificationAward", "certification_awards"),
     Aggregate(SentReminder, "SentReminder", "sent_reminders"),
     Aggregate(LevelRecord, "LevelRecord", "level_records"),
+    Aggregate(RotationState, "RotationState", "rotation_states"),
+    Aggregate(PartnerLoad, "PartnerLoad", "partner_loads"),
+    Aggregate(LeadRouting, "LeadRouting", "lead_routings"),
 )
 
 
@@ -178,6 +184,19 @@ def optional_kind(value: object) -> PartnerKind | None:
     except ValueError:
         choices = ", ".join(k.value for k in PartnerKind)
         raise ValidationError(f"unknown partner kind {value!r}; one of {choices}", "kind") from None
+
+
+def optional_routing_status(value: object) -> RoutingStatus | None:
+    """A lead-routing ``status=`` filter: ``None``, a :class:`RoutingStatus` or its value."""
+    if value is None or isinstance(value, RoutingStatus):
+        return value
+    try:
+        return RoutingStatus(value)  # type: ignore[arg-type]
+    except ValueError:
+        choices = ", ".join(s.value for s in RoutingStatus)
+        raise ValidationError(
+            f"unknown routing status {value!r}; one of {choices}", "status"
+        ) from None
 
 
 def optional_country(value: object) -> str | None:

@@ -57,6 +57,8 @@ from prmcore.domain import (
 )
 from prmcore.errors import NotFoundError, PrmError
 from prmcore.events import DomainEvent, EventSink
+from prmcore.lead_routing.offers import LeadRouting, RoutingStatus
+from prmcore.lead_routing.state import PartnerLoad, RotationState
 from prmcore.repositories._aggregates import (
     AGGREGATES,
     Aggregate,
@@ -71,6 +73,7 @@ from prmcore.repositories._aggregates import (
     optional_aware,
     optional_country,
     optional_kind,
+    optional_routing_status,
     optional_status,
     text_arg,
     with_version,
@@ -420,6 +423,24 @@ class _LevelRecords(_Repository[LevelRecord, PartnerId]):
         return self._select()
 
 
+class _RotationStates(_Repository[RotationState, str]):
+    def list(self) -> builtins.list[RotationState]:
+        return self._select()
+
+
+class _PartnerLoads(_Repository[PartnerLoad, PartnerId]):
+    def list(self) -> builtins.list[PartnerLoad]:
+        return self._select()
+
+
+class _LeadRoutings(_Repository[LeadRouting, LeadId]):
+    def list(self, *, status: RoutingStatus | str | None = None) -> builtins.list[LeadRouting]:
+        wanted = optional_routing_status(status)
+        if wanted is None:
+            return self._select()
+        return self._select(lambda r: r.status is wanted)
+
+
 class InMemoryUnitOfWork:
     """A unit of work on an :class:`InMemoryStore`; see
     :class:`~prmcore.repositories.UnitOfWork` for the contract.
@@ -467,6 +488,9 @@ class InMemoryUnitOfWork:
         self._accounts = _Accounts(self, by_name["accounts"])
         self._leads = _Leads(self, by_name["leads"])
         self._product_lines = _ProductLines(self, by_name["product_lines"])
+        self._rotation_states = _RotationStates(self, by_name["rotation_states"])
+        self._partner_loads = _PartnerLoads(self, by_name["partner_loads"])
+        self._lead_routings = _LeadRoutings(self, by_name["lead_routings"])
         self._certification_types = _CertificationTypes(self, by_name["certification_types"])
         self._certification_awards = _CertificationAwards(self, by_name["certification_awards"])
         self._sent_reminders = _SentReminders(self, by_name["sent_reminders"])
@@ -566,6 +590,21 @@ class InMemoryUnitOfWork:
         if not self._active:
             raise inactive("InMemoryUnitOfWork")
         return self._commission_staging
+
+    @property
+    def rotation_states(self) -> _RotationStates:
+        """The routing rotations (a :class:`~prmcore.repositories.RotationStateRepository`)."""
+        return self._rotation_states
+
+    @property
+    def partner_loads(self) -> _PartnerLoads:
+        """The routing loads (a :class:`~prmcore.repositories.PartnerLoadRepository`)."""
+        return self._partner_loads
+
+    @property
+    def lead_routings(self) -> _LeadRoutings:
+        """The routing records (a :class:`~prmcore.repositories.LeadRoutingRepository`)."""
+        return self._lead_routings
 
     def _staged(self, aggregate: Aggregate) -> dict[str, _Change]:
         if not self._active:

@@ -54,6 +54,8 @@ from prmcore.domain import (
     ProgramLevelId,
 )
 from prmcore.events import DomainEvent
+from prmcore.lead_routing.offers import LeadRouting, RoutingStatus
+from prmcore.lead_routing.state import PartnerLoad, RotationState
 from prmcore.periods import Period
 from prmcore.tiers import LevelRecord
 
@@ -68,11 +70,14 @@ __all__ = [
     "CertificationAwardRepository",
     "CertificationTypeRepository",
     "LeadRepository",
+    "LeadRoutingRepository",
     "LevelRecordRepository",
+    "PartnerLoadRepository",
     "PartnerRepository",
     "PersonRepository",
     "ProductLineRepository",
     "Repository",
+    "RotationStateRepository",
     "SentReminderRepository",
     "UnitOfWork",
 ]
@@ -504,6 +509,46 @@ class CommissionPeriodRepository(Protocol):
 
 
 @runtime_checkable
+class RotationStateRepository(Repository[RotationState, str], Protocol):
+    """**Protocol:** the lead-routing rotation of each territory (keyed by territory id).
+
+    .. versionadded:: 0.1.0
+    """
+
+    def list(self) -> builtins.list[RotationState]:
+        """Every rotation, sorted by territory id."""
+        ...
+
+
+@runtime_checkable
+class PartnerLoadRepository(Repository[PartnerLoad, PartnerId], Protocol):
+    """**Protocol:** each partner's lead-routing load (keyed by partner id).
+
+    .. versionadded:: 0.1.0
+    """
+
+    def list(self) -> builtins.list[PartnerLoad]:
+        """Every load, sorted by partner id."""
+        ...
+
+
+@runtime_checkable
+class LeadRoutingRepository(Repository[LeadRouting, LeadId], Protocol):
+    """**Protocol:** the routing record of each routed lead (keyed by lead id).
+
+    .. versionadded:: 0.1.0
+    """
+
+    def list(self, *, status: RoutingStatus | str | None = None) -> builtins.list[LeadRouting]:
+        """Routing records, sorted by lead id; with *status*, only those in that status.
+
+        Raises:
+            ValidationError: An unknown status.
+        """
+        ...
+
+
+@runtime_checkable
 class UnitOfWork(Protocol):
     """**Protocol:** one transaction over all repositories of a store.
 
@@ -558,6 +603,21 @@ class UnitOfWork(Protocol):
     @property
     def product_lines(self) -> ProductLineRepository:
         """The product lines."""
+        ...
+
+    @property
+    def rotation_states(self) -> RotationStateRepository:
+        """The lead-routing rotations, per territory."""
+        ...
+
+    @property
+    def partner_loads(self) -> PartnerLoadRepository:
+        """The lead-routing loads, per partner."""
+        ...
+
+    @property
+    def lead_routings(self) -> LeadRoutingRepository:
+        """The lead-routing records, per lead."""
         ...
 
     @property

@@ -78,6 +78,8 @@ from prmcore.domain import (
 )
 from prmcore.errors import ConflictError, NotFoundError, PrmError
 from prmcore.events import DomainEvent, EventSink
+from prmcore.lead_routing.offers import LeadRouting, RoutingStatus
+from prmcore.lead_routing.state import PartnerLoad, RotationState
 from prmcore.periods import Period
 from prmcore.repositories._aggregates import (
     AGGREGATES,
@@ -94,6 +96,7 @@ from prmcore.repositories._aggregates import (
     optional_aware,
     optional_country,
     optional_kind,
+    optional_routing_status,
     optional_status,
     text_arg,
     with_version,
@@ -205,6 +208,16 @@ _MIGRATIONS: Final[tuple[_Migration, ...]] = (
             "CREATE INDEX commission_ledger_plan ON commission_ledger (plan_id, period_start)",
             "CREATE TABLE commission_periods (plan_id TEXT NOT NULL, period_start TEXT NOT NULL, "
             "data TEXT NOT NULL, PRIMARY KEY (plan_id, period_start)) WITHOUT ROWID",
+        ),
+    ),
+    _Migration(
+        4,
+        "lead routing: rotations, partner loads and routing records",
+        (
+            _aggregate_table("rotation_states"),
+            _aggregate_table("partner_loads"),
+            _aggregate_table("lead_routings", "status TEXT NOT NULL"),
+            "CREATE INDEX lead_routings_status ON lead_routings (status)",
         ),
     ),
 )
@@ -376,6 +389,9 @@ _TABLES: Final[dict[str, _Table]] = {
         ),
         _Table(_AGGREGATE["sent_reminders"], ("due_on",), lambda r: (r.due_on.isoformat(),)),
         _Table(_AGGREGATE["level_records"], (), lambda r: ()),
+        _Table(_AGGREGATE["rotation_states"], (), lambda r: ()),
+        _Table(_AGGREGATE["partner_loads"], (), lambda r: ()),
+        _Table(_AGGREGATE["lead_routings"], ("status",), lambda r: (r.status.value,)),
     )
 }
 
@@ -1114,6 +1130,24 @@ class _CommissionPeriods(_CommissionRepository):
             return self._decode(rows, PeriodClose, "period close")
 
 
+class _RotationStates(_Repository[RotationState, str]):
+    def list(self) -> builtins.list[RotationState]:
+        return self._query()
+
+
+class _PartnerLoads(_Repository[PartnerLoad, PartnerId]):
+    def list(self) -> builtins.list[PartnerLoad]:
+        return self._query()
+
+
+class _LeadRoutings(_Repository[LeadRouting, LeadId]):
+    def list(self, *, status: RoutingStatus | str | None = None) -> builtins.list[LeadRouting]:
+        wanted = optional_routing_status(status)
+        if wanted is None:
+            return self._query()
+        return self._query(" WHERE status = ?", (wanted.value,))
+
+
 # -- unit of work ------------------------------------------------------------------------------
 
 
@@ -1154,6 +1188,9 @@ class SqliteUnitOfWork:
         self._accounts = _Accounts(self, _TABLES["accounts"])
         self._leads = _Leads(self, _TABLES["leads"])
         self._product_lines = _ProductLines(self, _TABLES["product_lines"])
+        self._rotation_states = _RotationStates(self, _TABLES["rotation_states"])
+        self._partner_loads = _PartnerLoads(self, _TABLES["partner_loads"])
+        self._lead_routings = _LeadRoutings(self, _TABLES["lead_routings"])
         self._certification_types = _CertificationTypes(self, _TABLES["certification_types"])
         self._certification_awards = _CertificationAwards(self, _TABLES["certification_awards"])
         self._sent_reminders = _SentReminders(self, _TABLES["sent_reminders"])
@@ -1244,6 +1281,21 @@ class SqliteUnitOfWork:
         """The closed commission periods (a
         :class:`~prmcore.repositories.CommissionPeriodRepository`)."""
         return self._commission_periods
+
+    @property
+    def rotation_states(self) -> _RotationStates:
+        """The routing rotations (a :class:`~prmcore.repositories.RotationStateRepository`)."""
+        return self._rotation_states
+
+    @property
+    def partner_loads(self) -> _PartnerLoads:
+        """The routing loads (a :class:`~prmcore.repositories.PartnerLoadRepository`)."""
+        return self._partner_loads
+
+    @property
+    def lead_routings(self) -> _LeadRoutings:
+        """The routing records (a :class:`~prmcore.repositories.LeadRoutingRepository`)."""
+        return self._lead_routings
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:

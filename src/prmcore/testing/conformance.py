@@ -43,6 +43,7 @@ import builtins
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -71,6 +72,8 @@ from prmcore.domain import (
 )
 from prmcore.errors import ConflictError, NotFoundError, ValidationError
 from prmcore.events import DomainEvent, EventSink, PartnerRegistered, RecordingSink
+from prmcore.lead_routing.offers import LeadRouting, Offer, RoutingStatus
+from prmcore.lead_routing.state import PartnerLoad, PeriodCount, RotationEntry, RotationState
 from prmcore.repositories.protocols import UnitOfWork
 from prmcore.testing import strategies as ps
 from prmcore.testing._samples import (
@@ -95,6 +98,7 @@ __all__ = [
     "ModelTests",
     "QueryTests",
     "RepositoryTests",
+    "RoutingStateTests",
     "StoreConformance",
     "StoreHooks",
     "UnitOfWorkTests",
@@ -1422,6 +1426,101 @@ class CommissionStoreTests(StoreHooks):
             assert uow.commission_ledger.count() == 0
 
 
+def _rotation(territory: str = "t-1") -> RotationState:
+    return RotationState(
+        territory,
+        (
+            RotationEntry(PartnerId("p-1"), current="-1.5", assigned=3),
+            RotationEntry(PartnerId("p-2"), current="1.5", assigned=2),
+        ),
+    )
+
+
+def _routing(number: int, status: RoutingStatus = RoutingStatus.OFFERED) -> LeadRouting:
+    offer = Offer(
+        PartnerId("p-1"), "t-1", 1, MOMENT, MOMENT + dt.timedelta(hours=48), "declined",
+        MOMENT + dt.timedelta(hours=1), "other", "Zoë's note",
+    )  # fmt: skip
+    return LeadRouting(
+        id=f"lead-{number}",  # type: ignore[arg-type]
+        idempotency_key=f"key-{number}",
+        status=status,
+        created_at=MOMENT,
+        model_id="m",
+        model_version=2,
+        offers=(offer,),
+        queue_reason="no partner accepted" if status is RoutingStatus.QUEUED else None,
+    )
+
+
+class RoutingStateTests(StoreHooks):
+    """Lead-routing state: rotations, partner loads and routing records round-trip, filter by
+    status, and change only by compare-and-set.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def test_routing_state_round_trips(self) -> None:
+        """Rotations (with Decimal counters), loads (with periods) and records (with offers)
+        come back equal."""
+        load = PartnerLoad(
+            PartnerId("p-1"), open=2, periods=(PeriodCount("2026-03", 2),), offered=5, won=1
+        )
+        with self.make_unit_of_work() as uow:
+            rotation = uow.rotation_states.add(_rotation())
+            stored_load = uow.partner_loads.add(load)
+            record = uow.lead_routings.add(_routing(1))
+            uow.commit()
+        with self.make_unit_of_work() as uow:
+            assert uow.rotation_states.get("t-1") == rotation
+            assert uow.rotation_states.list() == [rotation]
+            assert uow.partner_loads.get(PartnerId("p-1")) == stored_load
+            assert uow.partner_loads.list() == [stored_load]
+            assert uow.lead_routings.get(record.id) == record
+            assert uow.rotation_states.get("t-1").currents()["p-1"] == rotation.currents()["p-1"]
+
+    def test_lead_routings_filter_by_status(self) -> None:
+        """``list(status=...)`` keeps the records in that status, sorted by lead id."""
+        self._seed(
+            "lead_routings",
+            [_routing(3), _routing(1, RoutingStatus.QUEUED), _routing(2)],
+        )
+        with self.make_unit_of_work() as uow:
+            repo = uow.lead_routings
+            assert _ids(repo.list(status="offered")) == ["lead-2", "lead-3"]
+            assert _ids(repo.list(status=RoutingStatus.QUEUED)) == ["lead-1"]
+            assert _ids(repo.list()) == ["lead-1", "lead-2", "lead-3"]
+            assert repo.list(status="accepted") == []
+            with pytest.raises(ValidationError):
+                repo.list(status="lost")
+
+    def test_stale_rotation_write_conflicts(self) -> None:
+        """Two units read the same rotation version; the second write raises
+        :class:`~prmcore.errors.ConflictError` and the first one's state stays."""
+        self._seed("rotation_states", [_rotation()])
+        with self.make_unit_of_work() as first, self.make_unit_of_work() as second:
+            a = first.rotation_states.get("t-1")
+            b = second.rotation_states.get("t-1")
+            first.rotation_states.update(a.with_values({"p-1": Decimal(0)}, {"p-1": 9}))
+            first.commit()
+            with pytest.raises(ConflictError):
+                second.rotation_states.update(b.with_values({"p-2": Decimal(0)}, {"p-2": 9}))
+        with self.make_unit_of_work() as uow:
+            final = uow.rotation_states.get("t-1")
+        assert (final.version, final.assigned()) == (2, {"p-1": 9})
+
+    def test_new_state_added_twice_conflicts(self) -> None:
+        """Two routers creating the first load of a partner: one wins, the other conflicts."""
+        with self.make_unit_of_work() as first, self.make_unit_of_work() as second:
+            assert second.partner_loads.find(PartnerId("p-1")) is None
+            first.partner_loads.add(PartnerLoad(PartnerId("p-1"), open=1))
+            first.commit()
+            with pytest.raises(ConflictError):
+                second.partner_loads.add(PartnerLoad(PartnerId("p-1"), open=1))
+        with self.make_unit_of_work() as uow:
+            assert uow.partner_loads.get(PartnerId("p-1")).version == 1
+
+
 class StoreConformance(
     RepositoryTests,
     QueryTests,
@@ -1429,6 +1528,7 @@ class StoreConformance(
     ConcurrencyTests,
     ModelTests,
     CommissionStoreTests,
+    RoutingStateTests,
 ):
     """The whole conformance suite: subclass it (name the subclass ``Test...``), implement
     :meth:`~StoreHooks.make_unit_of_work` and override :meth:`~StoreHooks.fresh_store`.

@@ -1,0 +1,207 @@
+"""The lead-routing benchmark: territories, partners and leads generated from a seed, routed
+with tracing off through the compiled territory index, against the same router testing every
+territory's rule for every lead.
+
+Run through ``benchmarks/run.py lead_routing`` (``--n`` is the number of leads; the territory
+and partner counts scale with it up to 2,000 and 10,000).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import statistics
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from prmcore.domain import Capacity, Lead, Location, Partner, PartnerKind, PartnerStatus
+from prmcore.lead_routing import (
+    BruteForceMatcher,
+    InMemoryRoutingData,
+    PoolMember,
+    Router,
+    Territory,
+    TerritoryModel,
+)
+from prmcore.rules import field
+
+AT = dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)
+COUNTRIES = ["DE", "FR", "US", "GB", "IT", "ES", "NL", "BE", "AT", "CH",
+             "SE", "NO", "DK", "FI", "PL", "CZ", "PT", "IE", "CA", "AU"]  # fmt: skip
+INDUSTRIES = [f"ind-{i:02d}" for i in range(30)]
+POOL = 5
+
+
+def build_model(territories: int, partners: int, seed: int = 11) -> TerritoryModel:
+    """A realistic alignment of about *territories* territories: countries, then regions and
+    districts by postal prefix (a hierarchy), industry and company-size overlays, named
+    accounts, exclusions and a catch-all; pools of 5 partners."""
+    rng = random.Random(seed)
+    out: list[Territory] = []
+    country = field("location.country")
+    postal = field("location.postal_code")
+
+    def members() -> tuple[PoolMember, ...]:
+        picks = rng.sample(range(partners), POOL)
+        return tuple(
+            PoolMember(f"p-{p:06d}", weight=rng.choice([1, 1, 1, 2, 3])) for p in sorted(picks)
+        )
+
+    for code in COUNTRIES:
+        out.append(Territory(f"c-{code}", code, include=country.eq(code), members=members()))
+    named = max(1, territories // 20)
+    for i in range(named):
+        out.append(
+            Territory(f"n-{i}", f"Named {i}", named_accounts=[f"acc-{i}"], members=members())
+        )
+    overlays = max(1, territories // 10)
+    for i in range(overlays):
+        code = COUNTRIES[i % len(COUNTRIES)]
+        out.append(
+            Territory(
+                f"i-{i}",
+                f"Industry {i}",
+                parent_id=f"c-{code}",
+                include=field("industry").is_in(set(rng.sample(INDUSTRIES, 2))),
+                members=members(),
+            )
+        )
+    bands = [(0, 49), (50, 249), (250, 999), (1000, 100_000)]
+    for i in range(max(1, territories // 20)):
+        code = COUNTRIES[i % len(COUNTRIES)]
+        low, high = bands[i % len(bands)]
+        out.append(
+            Territory(
+                f"s-{i}",
+                f"Size {i}",
+                parent_id=f"c-{code}",
+                include=field("employees").between(low, high) & field("source").eq("web"),
+                members=members(),
+            )
+        )
+    out.append(Territory("rest", "Rest of world", catch_all=True, members=members()))
+    # The postal hierarchy fills the rest: 1-digit regions, then 2- and 3-digit districts.
+    remaining = territories - len(out)
+    level = 1
+    parents = {code: f"c-{code}" for code in COUNTRIES}
+    frontier = [(code, "") for code in COUNTRIES]
+    while remaining > 0:
+        nxt = []
+        for code, prefix in frontier:
+            for digit in "0123456789":
+                if remaining <= 0:
+                    break
+                p = prefix + digit
+                tid = f"z-{code}-{p}"
+                parent = parents[code] if not prefix else f"z-{code}-{prefix}"
+                exclude = field("industry").eq("ind-00") if rng.random() < 0.1 else None
+                out.append(Territory(tid, f"{code} {p}", parent_id=parent,
+                                     include=postal.starts_with(p), exclude=exclude,
+                                     members=members()))  # fmt: skip
+                nxt.append((code, p))
+                remaining -= 1
+        rng.shuffle(nxt)
+        frontier = nxt
+        level += 1
+    return TerritoryModel("bench", 1, out)
+
+
+def build_partners(partners: int, seed: int = 12) -> list[Partner]:
+    """*partners* partners: 5% suspended, capacities from 20 to 200 open leads."""
+    rng = random.Random(seed)
+    return [
+        Partner(
+            id=f"p-{i:06d}",
+            name=f"Partner {i}",
+            kind=PartnerKind.RESELLER,
+            status=PartnerStatus.SUSPENDED if rng.random() < 0.05 else PartnerStatus.ACTIVE,
+            capacity=Capacity(max_open_leads=rng.randrange(20, 200)),
+        )
+        for i in range(partners)
+    ]
+
+
+def build_leads(leads: int, named: int, seed: int = 13) -> list[Lead]:
+    """*leads* leads across the countries, 3% of them of named accounts."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(leads):
+        out.append(
+            Lead(
+                id=f"l-{i:07d}",
+                company_name=f"Prospect {i}",
+                location=Location(
+                    country=rng.choice(COUNTRIES) if rng.random() < 0.97 else "JP",
+                    postal_code=f"{rng.randrange(100000):05d}",
+                ),
+                received_at=AT,
+                account_id=f"acc-{rng.randrange(named)}" if rng.random() < 0.03 else None,
+                industry=rng.choice(INDUSTRIES),
+                employees=rng.randrange(1, 5000),
+                source=rng.choice(["web", "event", "partner"]),
+            )
+        )
+    return out
+
+
+def _route(
+    router: Router, partners: Sequence[Partner], leads: Sequence[Lead]
+) -> tuple[float, list[Any]]:
+    data = InMemoryRoutingData(partners)
+    start = time.perf_counter()
+    decisions = router.route_many(leads, data, AT)
+    return time.perf_counter() - start, decisions
+
+
+def run(leads: int, repeat: int) -> list[dict[str, Any]]:
+    """The benchmark rows: indexed routing, the brute-force baseline, and the 10x scale."""
+    territories = max(100, min(2000, leads // 50))
+    partners = territories * 5
+    rows: list[dict[str, Any]] = []
+    model = build_model(territories, partners)
+    people = build_partners(partners)
+    sample = build_leads(leads, max(1, len(model.territories) // 20))
+    router = Router(model)
+    times = [_route(router, people, sample)[0] for _ in range(repeat)]
+    indexed_s = statistics.median(times)
+    per_lead = indexed_s / leads
+    rows.append(_row("indexed", len(model.territories), partners, leads, indexed_s))
+    checked = sample[: max(50, min(2000, leads // 50))]
+    brute = Router(model, matcher=BruteForceMatcher(model))
+    brute_s, brute_decisions = _route(brute, people, checked)
+    _, indexed_decisions = _route(router, people, checked)
+    identical = brute_decisions == indexed_decisions
+    row = _row("brute force (every rule per lead)", len(model.territories), partners,
+               len(checked), brute_s)  # fmt: skip
+    rows.append(row)
+    speedup = (brute_s / len(checked)) / per_lead
+    big_territories = territories * 10
+    big = build_model(big_territories, big_territories * 5)
+    big_people = build_partners(big_territories * 5)
+    big_leads = build_leads(max(1000, leads // 5), max(1, len(big.territories) // 20), seed=14)
+    big_router = Router(big)
+    big_s = statistics.median(_route(big_router, big_people, big_leads)[0] for _ in range(repeat))
+    rows.append(_row("indexed, 10x territories", len(big.territories), len(big_people),
+                     len(big_leads), big_s))  # fmt: skip
+    ratio = (big_s / len(big_leads)) / per_lead
+    for r in rows:
+        r["speedup_vs_brute_force"] = round(speedup, 1)
+        r["identical_sample"] = identical
+        r["cost_ratio_10x"] = round(ratio, 2)
+    rows[0]["meets_goals"] = (
+        rows[0]["leads_per_s"] >= 20_000 and speedup >= 50 and identical and ratio <= 3
+    )
+    return rows
+
+
+def _row(case: str, territories: int, partners: int, leads: int, seconds: float) -> dict[str, Any]:
+    return {
+        "case": case,
+        "territories": territories,
+        "partners": partners,
+        "leads": leads,
+        "seconds": round(seconds, 3),
+        "leads_per_s": round(leads / seconds) if seconds > 0 else 0,
+        "us_per_lead": round(seconds / leads * 1e6, 1),
+    }
