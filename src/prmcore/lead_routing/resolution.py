@@ -45,5 +45,6 @@ def resolve(matches: Sequence[TerritoryMatch], policy: ResolutionPolicy) -> list
     pool = named or list(matches)
     if policy.kind is PolicyKind.FIRST_MATCH:
         return [min(pool, key=_first_match_key)]
-    ranked = sorted(pool, key=_specific_key)
-    return ranked[: policy.winners if policy.kind is PolicyKind.RANK else 1]
+    if policy.kind is PolicyKind.MOST_SPECIFIC or policy.winners == 1:
+        return [min(pool, key=_specific_key)]
+    return sorted(pool, key=_specific_key)[: policy.winners]

@@ -176,10 +176,16 @@ class _Compiled:
         return self.matches[kind]
 
 
+_PLAIN: dict[type, bool] = {}
+
+
 def _get(record: Any, name: str) -> Any:
-    if isinstance(record, Mapping):
-        return record.get(name)
-    return getattr(record, name, None)
+    # An ABC isinstance check per read would cost more than the read: remember per type.
+    kind = type(record)
+    plain = _PLAIN.get(kind)
+    if plain is None:
+        plain = _PLAIN[kind] = not issubclass(kind, Mapping)
+    return getattr(record, name, None) if plain else record.get(name)
 
 
 def _point(lead: Any) -> tuple[float, float] | None:
