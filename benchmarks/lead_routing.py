@@ -34,9 +34,9 @@ POOL = 5
 
 
 def build_model(territories: int, partners: int, seed: int = 11) -> TerritoryModel:
-    """A realistic alignment of about *territories* territories: countries, then regions and
-    districts by postal prefix (a hierarchy), industry and company-size overlays, named
-    accounts, exclusions and a catch-all; pools of 5 partners."""
+    """A realistic alignment of *territories* territories: countries, then regions and
+    districts by postal prefix (a hierarchy, 10% with an exclusion), industry and company-size
+    overlays under districts, named accounts and a catch-all; pools of 5 partners."""
     rng = random.Random(seed)
     out: list[Territory] = []
     country = field("location.country")
@@ -51,59 +51,60 @@ def build_model(territories: int, partners: int, seed: int = 11) -> TerritoryMod
     for code in COUNTRIES:
         out.append(Territory(f"c-{code}", code, include=country.eq(code), members=members()))
     named = max(1, territories // 20)
-    for i in range(named):
-        out.append(
-            Territory(f"n-{i}", f"Named {i}", named_accounts=[f"acc-{i}"], members=members())
-        )
     overlays = max(1, territories // 10)
+    sizes = max(1, territories // 20)
+    # The postal hierarchy takes the rest: 1-digit regions, then 2- and 3-digit districts.
+    # More territories means finer districts, as in a real alignment, not more territories
+    # covering each lead.
+    postal_count = territories - len(out) - named - overlays - sizes - 1
+    frontier = [(code, "") for code in COUNTRIES]
+    districts: list[str] = []
+    while postal_count > 0:
+        nxt = []
+        for code, prefix in frontier:
+            for digit in "0123456789":
+                if postal_count <= 0:
+                    break
+                p = prefix + digit
+                tid = f"z-{code}-{p}"
+                parent = f"c-{code}" if not prefix else f"z-{code}-{prefix}"
+                exclude = field("industry").eq("ind-00") if rng.random() < 0.1 else None
+                out.append(Territory(tid, f"{code} {p}", parent_id=parent,
+                                     include=postal.starts_with(p), exclude=exclude,
+                                     members=members()))  # fmt: skip
+                districts.append(tid)
+                nxt.append((code, p))
+                postal_count -= 1
+        rng.shuffle(nxt)
+        frontier = nxt
+    # Overlays specialise a postal territory by industry or by company size.
     for i in range(overlays):
-        code = COUNTRIES[i % len(COUNTRIES)]
         out.append(
             Territory(
                 f"i-{i}",
                 f"Industry {i}",
-                parent_id=f"c-{code}",
+                parent_id=rng.choice(districts),
                 include=field("industry").is_in(set(rng.sample(INDUSTRIES, 2))),
                 members=members(),
             )
         )
     bands = [(0, 49), (50, 249), (250, 999), (1000, 100_000)]
-    for i in range(max(1, territories // 20)):
-        code = COUNTRIES[i % len(COUNTRIES)]
+    for i in range(sizes):
         low, high = bands[i % len(bands)]
         out.append(
             Territory(
                 f"s-{i}",
                 f"Size {i}",
-                parent_id=f"c-{code}",
+                parent_id=rng.choice(districts),
                 include=field("employees").between(low, high) & field("source").eq("web"),
                 members=members(),
             )
         )
+    for i in range(named):
+        out.append(
+            Territory(f"n-{i}", f"Named {i}", named_accounts=[f"acc-{i}"], members=members())
+        )
     out.append(Territory("rest", "Rest of world", catch_all=True, members=members()))
-    # The postal hierarchy fills the rest: 1-digit regions, then 2- and 3-digit districts.
-    remaining = territories - len(out)
-    level = 1
-    parents = {code: f"c-{code}" for code in COUNTRIES}
-    frontier = [(code, "") for code in COUNTRIES]
-    while remaining > 0:
-        nxt = []
-        for code, prefix in frontier:
-            for digit in "0123456789":
-                if remaining <= 0:
-                    break
-                p = prefix + digit
-                tid = f"z-{code}-{p}"
-                parent = parents[code] if not prefix else f"z-{code}-{prefix}"
-                exclude = field("industry").eq("ind-00") if rng.random() < 0.1 else None
-                out.append(Territory(tid, f"{code} {p}", parent_id=parent,
-                                     include=postal.starts_with(p), exclude=exclude,
-                                     members=members()))  # fmt: skip
-                nxt.append((code, p))
-                remaining -= 1
-        rng.shuffle(nxt)
-        frontier = nxt
-        level += 1
     return TerritoryModel("bench", 1, out)
 
 

@@ -364,6 +364,46 @@ def _options(condition: Condition) -> list[list[Key]]:
 _MAX_COMPOSITE: Final = 64
 
 
+def _prefix_signature(keyset: list[Key]) -> tuple[Any, str, frozenset[str]] | None:
+    """``(outer keys, field, prefixes)`` for a keyset of prefix keys (each maybe inside a
+    composite), else ``None``."""
+    outers = set()
+    fields = set()
+    prefixes = set()
+    for key in keyset:
+        outer = None
+        if key[0] == "and":
+            outer, key = key[1], key[2]
+        if key[0] != "prefix":
+            return None
+        outers.add(outer)
+        fields.add(key[1])
+        prefixes.add(key[2])
+    if len(fields) != 1:
+        return None
+    return frozenset(outers), fields.pop(), frozenset(prefixes)
+
+
+def _undominated(options: list[list[Key]]) -> list[list[Key]]:
+    """Drop the prefix keysets that a longer prefix of the same rule makes redundant (a
+    child's inherited ``starts_with '8'`` next to its own ``starts_with '80'``): counting
+    them would make every prefix look as crowded as its whole subtree."""
+    signatures = [_prefix_signature(keys) for keys in options]
+    out = []
+    for i, keys in enumerate(options):
+        mine = signatures[i]
+        if mine is not None and any(
+            other is not None
+            and other != mine
+            and other[:2] == mine[:2]
+            and all(any(q.startswith(p) for p in mine[2]) for q in other[2])
+            for other in signatures
+        ):
+            continue
+        out.append(keys)
+    return out
+
+
 def _implies(key: Key, part: Condition) -> bool:
     """Whether a lead hitting *key* is known to satisfy the conjunct *part*."""
     table = key[0]
@@ -510,7 +550,7 @@ class TerritoryIndex(_Matcher):
         rule = model.rule_of(compiled.territory_id)
         opts = _options(rule) if rule is not None else []
         opts.extend([("geo", circle)] for circle in compiled.circles)
-        return opts
+        return _undominated(opts)
 
     @staticmethod
     def _set_residual(model: TerritoryModel, compiled: _Compiled, keyset: list[Key]) -> None:

@@ -173,3 +173,27 @@ def test_haversine_and_grid() -> None:
     with pytest.raises(ValidationError) as err:
         GeoCircle(91, 0, -1)
     assert set(err.value.paths) == {"latitude", "radius_km"}
+
+
+def test_nested_prefixes_in_many_countries_stay_selective() -> None:
+    """Postal codes repeat across countries and children inherit their parents' prefixes: the
+    index keys each territory by country and its own longest prefix, so a lead's candidates
+    are its own chain, not every territory sharing a digit."""
+    country = field("location.country")
+    postal = field("location.postal_code")
+    territories = []
+    for code in ("DE", "FR", "IT", "ES", "AT"):
+        territories.append(Territory(f"{code}", code, include=country.eq(code)))
+        for a in "0123456789":
+            territories.append(
+                Territory(f"{code}-{a}", a, parent_id=code, include=postal.starts_with(a))
+            )
+            for b in "0123456789":
+                territories.append(
+                    Territory(f"{code}-{a}{b}", a + b, parent_id=f"{code}-{a}",
+                              include=postal.starts_with(a + b))
+                )  # fmt: skip
+    index = TerritoryIndex(TerritoryModel("m", 1, territories))
+    subject = lead(location=Location(country="FR", postal_code="75002"))
+    assert [territories[i].id for i in index.candidates(subject)] == ["FR", "FR-7", "FR-75"]
+    assert [m.territory_id for m in index.match(subject, DAY)] == ["FR", "FR-7", "FR-75"]
