@@ -40,4 +40,4 @@ def test_lead_routing_benchmark_runs_tiny(tmp_path: Path) -> None:
     assert rows[0]["leads"] == 300
     assert rows[2]["territories"] == 10 * rows[0]["territories"]
     assert rows[0]["identical_sample"] is True  # the index decides exactly like brute force
-    assert all(r["leads_per_s"] > 0 for r in rows)
+    assert all(r["leads_per_s"] > 0 and r["leads_per_cpu_s"] > 0 for r in rows)
