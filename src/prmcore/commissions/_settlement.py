@@ -11,7 +11,7 @@ from prmcore.commissions.ledger import LedgerLine, LineKind
 from prmcore.commissions.plan import CommissionPlan
 from prmcore.money import minor_units
 from prmcore.periods import Period
-from prmcore.tiers._numbers import CONTEXT, ZERO, format_amount, format_rate
+from prmcore.tiers._numbers import CONTEXT, ZERO, format_rate
 
 __all__ = ["Balances", "settle"]
 
@@ -84,8 +84,11 @@ def settle(
     step = getattr(plan.calendar, "period_months", 1)
     new: list[LedgerLine] = []
 
+    spec = f",.{minor_units(currency)}f"
+
     def money(value: Decimal) -> str:
-        return f"{format_amount(value)} {currency}"
+        # Balances are sums of whole minor units: the fixed format shows them exactly.
+        return f"{value:{spec}} {currency}"
 
     def post(partner: str, kind: LineKind, amount: Decimal, explanation: str, tag: str) -> None:
         counts[period] += 1

@@ -271,13 +271,14 @@ class _Calculator:
         }
         # Running state: cumulative basis, exact and rounded amounts by
         # (partner, component, scope start).
-        self.cum: dict[tuple[str, str, dt.date], Decimal] = {}
-        self.exact: dict[tuple[str, str, dt.date], Decimal] = {}
-        self.paid: dict[tuple[str, str, dt.date], Decimal] = {}
+        # [cumulative basis, exact amount, rounded amount] by (partner, component, scope start)
+        self.state: dict[tuple[str, str, dt.date], list[Decimal]] = {}
+        self.tier_spans: dict[tuple[int, int], tuple[int, ...]] = {}
         self.revenue: dict[tuple[str, dt.date], Decimal] = {}
         # What each sale earned, by sale and partner (for clawbacks), with its version.
-        self.earned: dict[str, dict[str, Decimal]] = {}
-        self.sales: dict[str, tuple[Transaction, PlanVersion, Period]] = {}
+        # What each sale earned by partner, as compact pairs: a year holds millions of sales.
+        self.earned: dict[str, tuple[tuple[str, Decimal], ...]] = {}
+        self.sales: dict[str, Transaction] = {}
         self.refunded: dict[str, Decimal] = {}
         # Period and year earnings by partner, and capped excess waiting to be paid.
         self.period_total: dict[str, Decimal] = defaultdict(lambda: ZERO)
@@ -315,6 +316,25 @@ class _Calculator:
                 self.default_profiles[partner_id] = found
         return found
 
+    def allocate(
+        self, amount: Decimal, shares: list[Decimal], version: PlanVersion
+    ) -> list[Decimal]:
+        """Split *amount* by percentage *shares* (totalling 100) into whole minor units with
+        the largest-remainder method, ties to the earlier share: the same parts as
+        :meth:`prmcore.money.Money.allocate`, in exact integer arithmetic."""
+        quantum = self.quantum
+        whole = amount.quantize(quantum, rounding=version.rounding, context=CONTEXT)
+        units = int(whole.scaleb(-quantum.as_tuple().exponent, CONTEXT))  # type: ignore[operator]
+        sign = -1 if units < 0 else 1
+        units = abs(units)
+        exact = [CONTEXT.multiply(units, share) for share in shares]  # in hundredths
+        parts = [int(value // _HUNDRED) for value in exact]
+        left = units - sum(parts)
+        order = sorted(range(len(exact)), key=lambda i: (parts[i] * _HUNDRED - exact[i], i))
+        for i in order[:left]:
+            parts[i] += 1
+        return [Decimal(sign * part) * quantum for part in parts]
+
     def round(self, value: Decimal, version: PlanVersion) -> Decimal:
         return value.quantize(self.quantum, rounding=version.rounding, context=CONTEXT)
 
@@ -350,22 +370,21 @@ class _Calculator:
     def sale(self, txn: Transaction, period: Period, year: Period) -> None:
         version = self.version_on(txn.date)
         amount, fx = self.convert(txn)
-        self.sales[txn.id] = (txn, version, period)
+        self.sales[txn.id] = txn
         credits = txn.credits
         if len(credits) == 1:
             parts = [(credits[0].partner_id, amount, txn.units)]
         else:
-            shares = Money(amount, self.currency).allocate([c.share for c in credits])
+            shares = self.allocate(amount, [c.share for c in credits], version)
             parts = [
                 (
                     c.partner_id,
-                    m.amount,
+                    part,
                     CONTEXT.divide(CONTEXT.multiply(txn.units, c.share), _HUNDRED),
                 )
-                for c, m in zip(credits, shares, strict=True)
+                for c, part in zip(credits, shares, strict=True)
             ]
         earned: dict[str, Decimal] = {}
-        self.earned[txn.id] = earned
         compiled = self.compiled[version.id]
         accelerators = version.accelerator_schedule
         quota_start = year.start if version.quota_scope is Accumulation.YEAR else period.start
@@ -424,7 +443,8 @@ class _Calculator:
                 total += self.transaction_limits(txn, version, period, partner_id, total)
             earned[partner_id] = earned.get(partner_id, ZERO) + total
             if profile.parent_id is not None and version.overrides:
-                self.overrides(txn, version, period, profile, share, fx)
+                self.overrides(txn, version, period, profile, share, fx, earned)
+        self.earned[txn.id] = tuple(earned.items())
 
     def credit(
         self,
@@ -453,9 +473,12 @@ class _Calculator:
             assert version.quota is not None
             delta = CONTEXT.divide(CONTEXT.multiply(share, _HUNDRED), version.quota)
         ckey = (partner_id, component.id, scope.start)
-        before = self.cum.get(ckey, ZERO)
+        state = self.state.get(ckey)
+        if state is None:
+            state = self.state[ckey] = [ZERO, ZERO, ZERO]
+        before = state[0]
         after = before + delta
-        self.cum[ckey] = after
+        state[0] = after
         engine = comp.engine
         rate: Decimal | None
         accelerated: Decimal | None = None
@@ -479,16 +502,29 @@ class _Calculator:
                 value = rate * delta
             else:
                 rate = engine.rates[high] if max(low, 0) == high else None
-                value = engine.value(after, "after") - engine.value(before, "before")
-            tiers = tuple(range(max(low, 0), high + 1)) if high >= 0 else ()
+                if engine.linear and engine.package_size is None:
+                    # f(x) = intercept + slope * x inside the tier found above
+                    intercepts, slopes = engine.intercepts, engine.slopes
+                    value = (intercepts[high] + slopes[high] * after if high >= 0 else ZERO) - (
+                        intercepts[low] + slopes[low] * before if low >= 0 else ZERO
+                    )
+                else:
+                    value = engine.value(after, "after") - engine.value(before, "before")
+            span = (low, high)
+            shared = self.tier_spans.get(span)  # shared: a ledger holds millions of these
+            if shared is None:
+                shared = self.tier_spans[span] = (
+                    tuple(range(max(low, 0), high + 1)) if high >= 0 else ()
+                )
+            tiers = shared
         multiplier = profile.commission_multiplier
         if comp.mult and multiplier != _ONE:
             value = value * multiplier
-        exact = self.exact.get(ckey, ZERO) + value
-        self.exact[ckey] = exact
-        paid_before = self.paid.get(ckey, ZERO)
+        exact = state[1] + value
+        state[1] = exact
+        paid_before = state[2]
         paid: Decimal = exact.quantize(self.quantum, rounding=version.rounding, context=CONTEXT)
-        self.paid[ckey] = paid
+        state[2] = paid
         amount = paid - paid_before
         self.add(
             DueLine(
@@ -619,6 +655,7 @@ class _Calculator:
         profile: PartnerProfile,
         share: Decimal,
         fx: tuple[Money, Decimal, dt.date, str] | None,
+        earned: dict[str, Decimal],
     ) -> None:
         parent = profile.parent_id
         if parent is None or not version.overrides:
@@ -646,7 +683,6 @@ class _Calculator:
                     fx=fx,
                 )
             )
-            earned = self.earned[txn.id]
             earned[parent] = earned.get(parent, ZERO) + value
 
     def refund(self, txn: Transaction, index: int, period: Period) -> None:
@@ -658,7 +694,8 @@ class _Calculator:
                 "(or is dated after the refund)",
                 path=f"transactions[{index}].refund_of",
             )
-        sale, version, _ = found
+        sale = found
+        version = self.version_on(sale.date)
         if txn.amount.currency != sale.amount.currency:
             raise CurrencyMismatch(txn.amount.currency, sale.amount.currency, "refund")
         before = self.refunded.get(sale.id, ZERO)
@@ -673,7 +710,7 @@ class _Calculator:
         if window is not None and (txn.date - sale.date).days > window:
             return
         total = sale.amount.amount
-        for partner_id, earned in self.earned.get(sale.id, {}).items():
+        for partner_id, earned in self.earned.get(sale.id, ()):
             if total:
                 back_before = self.round(earned * before / total, version)
                 back_after = self.round(earned * after / total, version)
@@ -858,7 +895,8 @@ class _Calculator:
 
     def true_ups(self, period: Period, year: Period, version: PlanVersion) -> None:
         compiled = {c.component.id: c for c in self.compiled[version.id]}
-        for ckey, cumulative in list(self.cum.items()):
+        for ckey, state in list(self.state.items()):
+            cumulative = state[0]
             partner_id, component_id, start = ckey
             comp = compiled.get(component_id)
             if comp is None or not comp.volume or comp.engine is None:
@@ -870,9 +908,9 @@ class _Calculator:
             if comp.mult:
                 target *= profile.commission_multiplier
             rounded = self.round(target, version)
-            value = rounded - self.paid.get(ckey, ZERO)
-            self.exact[ckey] = target
-            self.paid[ckey] = rounded
+            value = rounded - state[2]
+            state[1] = target
+            state[2] = rounded
             if not value:
                 continue
             tier = comp.engine.find(comp.engine.measure(cumulative), cumulative, "basis")

@@ -246,3 +246,27 @@ def test_bad_input_is_reported() -> None:
     with pytest.raises(ValidationError) as caught:
         calculate(plan, [sale("t-0", D(2025, 12, 31), "10")], through=JAN)
     assert caught.value.paths == ("date",)
+
+
+@given(
+    st.integers(1, 10**9),
+    st.lists(st.integers(1, 97), min_size=2, max_size=4),
+)
+def test_split_parts_are_exactly_money_allocate(cents: int, weights: list[int]) -> None:
+    total = sum(weights)
+    shares = [Decimal(w * 100) / total for w in weights]
+    shares = [s.quantize(Decimal("0.0001")) for s in shares]
+    shares[-1] = Decimal(100) - sum(shares[:-1], Decimal(0))
+    if shares[-1] <= 0:
+        return
+    plan = graduated_plan(components=[Component(id="flat", rate="0.1")])
+    deal = sale(
+        "t-1",
+        D(2026, 1, 5),
+        str(Decimal(cents).scaleb(-2)),
+        [(f"p-{i}", s) for i, s in enumerate(shares)],
+    )
+    calc = calculate(plan, [deal], through=JAN)
+    bases = [due.basis for due in calc.due.values()]
+    assert bases == [m.amount for m in deal.shares()]
+    assert sum(bases, Decimal(0)) == deal.amount.amount
