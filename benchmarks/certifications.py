@@ -276,6 +276,7 @@ def timed(run: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
     """
     cpu, wall, result = [], [], None
     for _ in range(repeat):
+        result = None  # each run starts from the same heap, not with the last result alive
         gc.collect()
         if not KEEP_GC:
             gc.disable()

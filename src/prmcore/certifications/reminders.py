@@ -26,7 +26,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import operator
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
+from typing import Any
 
 import attrs
 
@@ -60,29 +63,86 @@ class ReminderKind(enum.StrEnum):
     EXPIRED = "expired"
 
 
-@attrs.frozen
-class Reminder:
+class Reminder(tuple[Any, ...]):
     """One reminder about one award, from :func:`reminders_due`.
+
+    An immutable, hashable record: a slotted tuple of its eight fields, so that a year of
+    reminders for half a million awards stays cheap to build. Two reminders are equal when
+    every field is; a reminder never equals a plain tuple.
+
+    Args:
+        award_id: The award.
+        person_id: Its holder.
+        type_id: Its certification type.
+        kind: Before expiry, or expired.
+        offset_days: Days before expiry (``None`` for an ``expired`` notice).
+        expires_on: The award's expiry that the reminder is about.
+        due_on: The day the reminder falls due.
+        grace_ends_on: The last day the award still counts as held.
 
     .. versionadded:: 0.1.0
     """
 
-    award_id: AwardId
-    """The award."""
-    person_id: PersonId
-    """Its holder, to be reminded."""
-    type_id: CertificationTypeId
-    """Its certification type."""
-    kind: ReminderKind
-    """Before expiry, or expired."""
-    offset_days: int | None
-    """Days before expiry (``None`` for an ``expired`` notice)."""
-    expires_on: dt.date
-    """The award's expiry (its last valid day) that the reminder is about."""
-    due_on: dt.date
-    """The day the reminder falls due."""
-    grace_ends_on: dt.date
-    """The last day the award still counts as held."""
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        award_id: AwardId,
+        person_id: PersonId,
+        type_id: CertificationTypeId,
+        kind: ReminderKind,
+        offset_days: int | None,
+        expires_on: dt.date,
+        due_on: dt.date,
+        grace_ends_on: dt.date,
+    ) -> Reminder:
+        return _new(
+            cls,
+            (award_id, person_id, type_id, kind, offset_days, expires_on, due_on, grace_ends_on),
+        )
+
+    def __getnewargs__(self) -> tuple[Any, ...]:
+        return tuple(self)
+
+    @property
+    def award_id(self) -> AwardId:
+        """The award."""
+        return self[0]  # type: ignore[no-any-return]
+
+    @property
+    def person_id(self) -> PersonId:
+        """Its holder, to be reminded."""
+        return self[1]  # type: ignore[no-any-return]
+
+    @property
+    def type_id(self) -> CertificationTypeId:
+        """Its certification type."""
+        return self[2]  # type: ignore[no-any-return]
+
+    @property
+    def kind(self) -> ReminderKind:
+        """Before expiry, or expired."""
+        return self[3]  # type: ignore[no-any-return]
+
+    @property
+    def offset_days(self) -> int | None:
+        """Days before expiry (``None`` for an ``expired`` notice)."""
+        return self[4]  # type: ignore[no-any-return]
+
+    @property
+    def expires_on(self) -> dt.date:
+        """The award's expiry (its last valid day) that the reminder is about."""
+        return self[5]  # type: ignore[no-any-return]
+
+    @property
+    def due_on(self) -> dt.date:
+        """The day the reminder falls due."""
+        return self[6]  # type: ignore[no-any-return]
+
+    @property
+    def grace_ends_on(self) -> dt.date:
+        """The last day the award still counts as held."""
+        return self[7]  # type: ignore[no-any-return]
 
     @property
     def key(self) -> str:
@@ -90,8 +150,39 @@ class Reminder:
 
         .. versionadded:: 0.1.0
         """
-        offset = "expired" if self.offset_days is None else str(self.offset_days)
-        return f"{self.award_id}:{self.expires_on.isoformat()}:{offset}"
+        return _key(self[0], self[5].isoformat(), self[4])
+
+    # A reminder equals only a reminder (as an attrs record would), never a plain tuple: as a
+    # subclass, its methods are asked first on both sides of ``==``.
+    def __eq__(self, other: object) -> bool:
+        return other.__class__ is self.__class__ and tuple.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return tuple.__hash__(self)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={value!r}" for name, value in zip(_FIELDS, self, strict=True))
+        return f"Reminder({fields})"
+
+
+_new = tuple.__new__
+_FIELDS = (
+    "award_id",
+    "person_id",
+    "type_id",
+    "kind",
+    "offset_days",
+    "expires_on",
+    "due_on",
+    "grace_ends_on",
+)
+
+
+def _key(award_id: str, expires_iso: str, offset: int | None) -> str:
+    return f"{award_id}:{expires_iso}:{'expired' if offset is None else offset}"
 
 
 @attrs.frozen
@@ -147,9 +238,37 @@ class SentReminder(Validated):
         return cls(reminder.key, reminder.award_id, reminder.due_on, sent_at)
 
 
-def _plan(ctype: CertificationType) -> tuple[tuple[int, ...], Callable[[dt.date], dt.date] | None]:
-    """A type's reminder offsets, longest first, and its fast "last day held"."""
-    return tuple(sorted(ctype.reminder_days, reverse=True)), _grace_end(ctype.grace)
+_Step = tuple[int, int | None, ReminderKind]
+_Plan = tuple[tuple[_Step, ...], int, Callable[[dt.date], dt.date] | None]
+
+
+def _plan(ctype: CertificationType) -> _Plan:
+    """A type's reminder steps in the order they fall due — ``(days from expiry, offset,
+    kind)``, the longest offset first and the ``expired`` notice last —, how many days before
+    expiry the first falls due, and its fast "last day held"."""
+    offsets = sorted(ctype.reminder_days, reverse=True)
+    steps: list[_Step] = [(-offset, offset, ReminderKind.BEFORE_EXPIRY) for offset in offsets]
+    steps.append((1, None, ReminderKind.EXPIRED))
+    return tuple(steps), offsets[0] if offsets else 0, _grace_end(ctype.grace)
+
+
+_ID = operator.attrgetter("id")
+_FIRST = operator.itemgetter(0)
+
+
+class _Days(dict[int, dt.date]):
+    """Day ordinal to date, each date built once: reminders share them."""
+
+    __slots__ = ()
+
+    def __missing__(self, day: int) -> dt.date:
+        found = self[day] = dt.date.fromordinal(day)
+        return found
+
+
+def _id_and_offset(reminder: Reminder) -> tuple[str, int]:
+    offset = reminder[4]
+    return reminder[0], -1 if offset is None else -offset
 
 
 def reminders_due(
@@ -192,58 +311,81 @@ def reminders_due(
         c.date_order("start", start, "end", end)
     catalog_ok = c.instance("catalog", catalog, CertificationCatalog)
     items = tuple(awards)
-    known = {t.id for t in catalog.types} if catalog_ok else set()
+    plans = {t.id: _plan(t) for t in catalog.types} if catalog_ok else {}
     unchecked: tuple[object, ...] = items  # callers may pass anything
-    for i, award in enumerate(unchecked):
-        # Paths and messages are only built for the bad ones: this loop sees every award.
-        if not isinstance(award, CertificationAward):
-            c.instance(f"awards[{i}]", award, CertificationAward)
-        elif catalog_ok and award.type_id not in known:
-            c.add(f"awards[{i}].type_id", f"unknown certification type {award.type_id!r}")
-    c.done()
-    # Plain ordinals and one pass per award: a year of reminders for half a million awards
-    # must not spend its time in calendar arithmetic.
+    if c.problems:  # the window or catalog is bad: still report every bad award
+        for i, award in enumerate(unchecked):
+            if not isinstance(award, CertificationAward):
+                c.instance(f"awards[{i}]", award, CertificationAward)
+            elif catalog_ok and award.type_id not in plans:
+                c.add(f"awards[{i}].type_id", f"unknown certification type {award.type_id!r}")
+        c.done()
+    # One pass over the awards on plain day ordinals, each reminder filed under its day; the
+    # days are then sorted, and within a day the reminders by award id. A year of reminders
+    # for half a million awards must not spend its time in calendar arithmetic, per-reminder
+    # date objects or a sort on tuples.
     first, last = start.toordinal(), end.toordinal()
-    plans: dict[str, tuple[tuple[int, ...], Callable[[dt.date], dt.date] | None]] = {}
-    found: list[tuple[int, str, int, int, Reminder]] = []
-    for award in items:
-        plan = plans.get(award.type_id)
-        if plan is None:
-            plan = plans[award.type_id] = _plan(catalog.get(award.type_id))
-        offsets, grace_end = plan
+    by_day: defaultdict[int, list[Reminder]] = defaultdict(list)
+    dates = _Days()
+    new = _new
+    bad = False
+    ordered, previous = True, ""  # awards in strictly increasing id order, so far
+    for award in unchecked:
+        if not isinstance(award, CertificationAward):
+            bad = True
+            break
+        try:
+            steps, reach, grace_end = plans[award.type_id]
+        except KeyError:
+            bad = True
+            break
         expires = award.expires_on
         x = expires.toordinal()
-        if x + 1 < first or x - (offsets[0] if offsets else 0) > last:
+        if x + 1 < first or x - reach > last:
             continue
-        opened = award.term_start.toordinal()
-        grace_ends_on: dt.date | None = None
-        for offset in (*offsets, None):
-            if offset is None:
-                if expires == dt.date.max:
+        # The term's start (its latest renewal, else when earned), inlined: this runs for
+        # every award with a reminder in the window.
+        history = award.history
+        opened = (history[-1].completed_on if history else award.earned_on).toordinal()
+        low = first if first > opened else opened
+        grace = expires if grace_end is None else grace_end(expires)
+        aid, pid, tid = award.id, award.person_id, award.type_id
+        if ordered:
+            ordered = aid > previous
+            previous = aid
+        for delta, offset, kind in steps:
+            day = x + delta
+            if low <= day <= last:
+                if seen and _key(aid, expires.isoformat(), offset) in seen:
                     continue
-                day = x + 1
-            else:
-                day = x - offset
-            if not (first <= day <= last and day >= opened):
-                continue
-            if grace_ends_on is None:
-                grace_ends_on = expires if grace_end is None else grace_end(expires)
-            reminder = Reminder(
-                award.id,
-                award.person_id,
-                award.type_id,
-                ReminderKind.EXPIRED if offset is None else ReminderKind.BEFORE_EXPIRY,
-                offset,
-                expires,
-                dt.date.fromordinal(day),
-                grace_ends_on,
-            )
-            if not seen or reminder.key not in seen:
-                found.append(
-                    (day, award.id, -1 if offset is None else -offset, len(found), reminder)
+                by_day[day].append(
+                    new(Reminder, (aid, pid, tid, kind, offset, expires, dates[day], grace))
                 )
-    found.sort()
-    return [item[-1] for item in found]
+    if bad:
+        # Paths and messages are only built when some award is bad: the loop above sees every
+        # award.
+        for i, award in enumerate(unchecked):
+            if not isinstance(award, CertificationAward):
+                c.instance(f"awards[{i}]", award, CertificationAward)
+            elif award.type_id not in plans:
+                c.add(f"awards[{i}].type_id", f"unknown certification type {award.type_id!r}")
+    c.done()
+    # Within a day: by award id, then the longest offset first, then input order (the sort is
+    # stable). Awards given in increasing id order (as a store lists them) are filed in that
+    # order already. Otherwise the per-day lists are sorted: by the id alone (a C-level string
+    # sort) when ids are distinct, since an award has at most one reminder a day; by id and
+    # offset when some id repeats.
+    order = None
+    if not ordered:
+        unique = len(set(map(_ID, items))) == len(items)
+        order = _FIRST if unique else _id_and_offset
+    found: list[Reminder] = []
+    for day in sorted(by_day):
+        filed = by_day[day]
+        if order is not None:
+            filed.sort(key=order)
+        found.extend(filed)
+    return found
 
 
 def reminder_events(
