@@ -5,8 +5,13 @@ in many ways: "IBM", "International Business Machines Corp.", "ibm.com", a conta
 ``jane@de.ibm.com``. This package turns a :class:`CompanyRef` into identity keys — a name key
 that never becomes empty, the legal form kept apart, an acronym, registrable domains from the
 offline Public Suffix List with free mail ignored, exact ids — and :func:`match_companies`
-weighs them into an explainable :class:`CompanyMatch`. Registrations, the blocking index and
-the conflict detector will join them here.
+weighs them into an explainable :class:`CompanyMatch`.
+
+On top of identity: :class:`DealRegistration` with its lifecycle and protection window
+(:class:`RegistrationRules`), the incremental :class:`BlockingIndex`, the
+:class:`ConflictDetector` with its explainable :class:`ConflictReport`, pluggable resolution
+policies (:class:`ResolutionPolicy`) and the :class:`DealRegistrationService` that runs them
+through a unit of work.
 
 Examples:
     >>> from prmcore.conflicts import CompanyRef, match_companies
@@ -22,6 +27,17 @@ Examples:
 
 from __future__ import annotations
 
+from prmcore.conflicts.blocking import BlockingConfig, BlockingIndex, blocking_keys
+from prmcore.conflicts.detector import (
+    Conflict,
+    ConflictClass,
+    ConflictDetector,
+    ConflictReport,
+    DetectorConfig,
+    Opportunity,
+    PriorWin,
+    account_ref,
+)
 from prmcore.conflicts.domains import (
     FREE_MAIL_DOMAINS,
     FREE_MAIL_FAMILIES,
@@ -53,8 +69,53 @@ from prmcore.conflicts.names import (
     name_key,
     parse_name,
 )
+from prmcore.conflicts.policies import (
+    Decision,
+    FirstToRegister,
+    HigherLevelWins,
+    IncumbentWins,
+    ManualReview,
+    ReducedBenefitForSecond,
+    Resolution,
+    ResolutionPolicy,
+)
+from prmcore.conflicts.registration import (
+    DEAL_TRANSITIONS,
+    DealRegistration,
+    DealRegistrationId,
+    DealStatus,
+    ProtectionAnchor,
+    RegistrationRules,
+    due_for_expiry,
+)
 
 __all__ = [
+    "DEAL_TRANSITIONS",
+    "BlockingConfig",
+    "BlockingIndex",
+    "Conflict",
+    "ConflictClass",
+    "ConflictDetector",
+    "ConflictReport",
+    "DealRegistration",
+    "DealRegistrationId",
+    "DealStatus",
+    "Decision",
+    "DetectorConfig",
+    "FirstToRegister",
+    "HigherLevelWins",
+    "IncumbentWins",
+    "ManualReview",
+    "Opportunity",
+    "PriorWin",
+    "ProtectionAnchor",
+    "ReducedBenefitForSecond",
+    "RegistrationRules",
+    "Resolution",
+    "ResolutionPolicy",
+    "account_ref",
+    "blocking_keys",
+    "due_for_expiry",
     "FREE_MAIL_DOMAINS",
     "FREE_MAIL_FAMILIES",
     "GENERIC_WORDS",

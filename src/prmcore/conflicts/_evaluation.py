@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from prmcore.conflicts.blocking import BlockingConfig, BlockingIndex
 from prmcore.conflicts.identity import CompanyRef
 from prmcore.conflicts.matching import MatchBand, MatchConfig, match_companies
 
@@ -26,6 +27,7 @@ __all__ = [
     "NEGATIVE_KINDS",
     "POSITIVE_KINDS",
     "evaluate",
+    "evaluate_blocking",
     "labelled_pairs",
 ]
 
@@ -581,3 +583,50 @@ def evaluate(
     ]
     rows.append(_summary("overall", results))
     return rows
+
+
+def evaluate_blocking(
+    pairs: Sequence[LabelledPair],
+    blocking: BlockingConfig | None = None,
+    config: MatchConfig | None = None,
+) -> dict[str, object]:
+    """How well the blocking index keeps the pairs that matter, on the labelled set.
+
+    Every company of every pair (both sides) goes into one :class:`BlockingIndex`; then, for
+    each pair, whether one side is among the other's candidates. Reported:
+
+    * ``pairs_completeness``: the share of labelled same-company pairs that blocking keeps;
+    * ``brute_force_completeness``: the share of pairs that brute-force scoring calls a
+      ``match`` (or ``review``) that blocking keeps, i.e. what blocking loses against scoring
+      every pair;
+    * ``reduction_ratio``: ``1 - candidate pairs / all pairs`` over the whole index, the
+      share of comparisons blocking saves.
+    """
+    index = BlockingIndex(blocking)
+    refs: list[CompanyRef] = []
+    for number, pair in enumerate(pairs):
+        for side, ref in (("a", pair.a), ("b", pair.b)):
+            index.add(f"{number}{side}", ref)
+            refs.append(ref)
+    kept_same = same = kept_scored = scored = 0
+    for number, pair in enumerate(pairs):
+        kept = f"{number}b" in index.candidates(pair.a)
+        if pair.same:
+            same += 1
+            kept_same += kept
+        if match_companies(pair.a, pair.b, config).band is not MatchBand.NO_MATCH:
+            scored += 1
+            kept_scored += kept
+    # Candidate pairs over the whole index (each unordered pair once, self excluded).
+    total_candidates = sum(len(index.candidates(ref)) - 1 for ref in refs)
+    n = len(refs)
+    all_pairs = n * (n - 1)
+    return {
+        "companies": n,
+        "same_pairs": same,
+        "pairs_completeness": _ratio(kept_same, same),
+        "scored_pairs": scored,
+        "brute_force_completeness": _ratio(kept_scored, scored),
+        "mean_candidates": round(total_candidates / n, 2) if n else None,
+        "reduction_ratio": round(1 - total_candidates / all_pairs, 6) if all_pairs else None,
+    }
