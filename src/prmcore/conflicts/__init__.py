@@ -88,6 +88,7 @@ from prmcore.conflicts.registration import (
     RegistrationRules,
     due_for_expiry,
 )
+from prmcore.conflicts.service import DealRegistrationService, Submission
 
 __all__ = [
     "DEAL_TRANSITIONS",
@@ -99,6 +100,7 @@ __all__ = [
     "ConflictReport",
     "DealRegistration",
     "DealRegistrationId",
+    "DealRegistrationService",
     "DealStatus",
     "Decision",
     "DetectorConfig",
@@ -130,6 +132,7 @@ __all__ = [
     "MatchReason",
     "NameParts",
     "Signal",
+    "Submission",
     "acronym_of",
     "email_domain",
     "fold_text",

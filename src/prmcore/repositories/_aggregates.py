@@ -11,6 +11,7 @@ import attrs
 
 from prmcore._checks import Checks, is_country_code
 from prmcore.certifications import CertificationAward, CertificationType, SentReminder
+from prmcore.conflicts.registration import DealRegistration, DealStatus
 from prmcore.domain import (
     Account,
     Affiliation,
@@ -29,6 +30,7 @@ from prmcore.tiers import LevelRecord
 
 __all__ = [
     "AGGREGATES",
+    "INDEXABLE_DEAL_STATUSES",
     "Aggregate",
     "check_new",
     "check_new_batch",
@@ -41,6 +43,7 @@ __all__ = [
     "inactive",
     "optional_aware",
     "optional_country",
+    "optional_deal_status",
     "optional_kind",
     "optional_routing_status",
     "optional_status",
@@ -76,6 +79,7 @@ AGGREGATES: tuple[Aggregate, ...] = (
     Aggregate(RotationState, "RotationState", "rotation_states"),
     Aggregate(PartnerLoad, "PartnerLoad", "partner_loads"),
     Aggregate(LeadRouting, "LeadRouting", "lead_routings"),
+    Aggregate(DealRegistration, "DealRegistration", "deal_registrations"),
 )
 
 
@@ -173,6 +177,27 @@ def optional_status(value: object) -> PartnerStatus | None:
         raise ValidationError(
             f"unknown partner status {value!r}; one of {choices}", "status"
         ) from None
+
+
+def optional_deal_status(value: object) -> DealStatus | None:
+    """A deal registration ``status=`` filter: ``None``, a :class:`DealStatus` or its value."""
+    if value is None or isinstance(value, DealStatus):
+        return value
+    try:
+        return DealStatus(value)  # type: ignore[arg-type]
+    except ValueError:
+        choices = ", ".join(s.value for s in DealStatus)
+        raise ValidationError(
+            f"unknown deal registration status {value!r}; one of {choices}", "status"
+        ) from None
+
+
+INDEXABLE_DEAL_STATUSES: tuple[DealStatus, ...] = (
+    DealStatus.SUBMITTED,
+    DealStatus.APPROVED,
+    DealStatus.WON,
+)
+"""The registrations a conflict detector loads: those that claim a customer, and won ones."""
 
 
 def optional_kind(value: object) -> PartnerKind | None:

@@ -36,6 +36,7 @@ from prmcore.certifications import (
     CertificationTypeId,
     SentReminder,
 )
+from prmcore.conflicts.registration import DealRegistration, DealRegistrationId, DealStatus
 from prmcore.domain import (
     Account,
     AccountId,
@@ -61,6 +62,7 @@ from prmcore.lead_routing.offers import LeadRouting, RoutingStatus
 from prmcore.lead_routing.state import PartnerLoad, RotationState
 from prmcore.repositories._aggregates import (
     AGGREGATES,
+    INDEXABLE_DEAL_STATUSES,
     Aggregate,
     check_new,
     check_new_batch,
@@ -72,6 +74,7 @@ from prmcore.repositories._aggregates import (
     inactive,
     optional_aware,
     optional_country,
+    optional_deal_status,
     optional_kind,
     optional_routing_status,
     optional_status,
@@ -441,6 +444,27 @@ class _LeadRoutings(_Repository[LeadRouting, LeadId]):
         return self._select(lambda r: r.status is wanted)
 
 
+class _DealRegistrations(_Repository[DealRegistration, DealRegistrationId]):
+    def list(
+        self,
+        *,
+        status: DealStatus | str | None = None,
+        partner_id: PartnerId | None = None,
+    ) -> builtins.list[DealRegistration]:
+        want = optional_deal_status(status)
+        if want is None and partner_id is None:
+            return self._select()
+        return self._select(
+            lambda r: (
+                (want is None or r.status is want)
+                and (partner_id is None or r.partner_id == partner_id)
+            )
+        )
+
+    def indexable(self) -> builtins.list[DealRegistration]:
+        return self._select(lambda r: r.status in INDEXABLE_DEAL_STATUSES)
+
+
 class InMemoryUnitOfWork:
     """A unit of work on an :class:`InMemoryStore`; see
     :class:`~prmcore.repositories.UnitOfWork` for the contract.
@@ -503,6 +527,7 @@ class InMemoryUnitOfWork:
         )
         self._commission_ledger = MemoryCommissionLedger(self._commission_staged, access)
         self._commission_periods = MemoryCommissionPeriods(self._commission_staged, access)
+        self._deal_registrations = _DealRegistrations(self, by_name["deal_registrations"])
 
     @property
     def partners(self) -> _Partners:
@@ -605,6 +630,12 @@ class InMemoryUnitOfWork:
     def lead_routings(self) -> _LeadRoutings:
         """The routing records (a :class:`~prmcore.repositories.LeadRoutingRepository`)."""
         return self._lead_routings
+
+    @property
+    def deal_registrations(self) -> _DealRegistrations:
+        """The deal registrations (a
+        :class:`~prmcore.repositories.DealRegistrationRepository`)."""
+        return self._deal_registrations
 
     def _staged(self, aggregate: Aggregate) -> dict[str, _Change]:
         if not self._active:

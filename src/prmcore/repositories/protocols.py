@@ -34,6 +34,7 @@ from prmcore.certifications import (
 from prmcore.commissions.ledger import LedgerLine, PeriodClose
 from prmcore.commissions.plan import CommissionPlan
 from prmcore.commissions.transactions import Transaction
+from prmcore.conflicts.registration import DealRegistration, DealRegistrationId, DealStatus
 from prmcore.domain import (
     Account,
     AccountId,
@@ -60,6 +61,7 @@ from prmcore.periods import Period
 from prmcore.tiers import LevelRecord
 
 __all__ = [
+    "DealRegistrationRepository",
     "AccountRepository",
     "AffiliationRepository",
     "AgreementRepository",
@@ -549,6 +551,36 @@ class LeadRoutingRepository(Repository[LeadRouting, LeadId], Protocol):
 
 
 @runtime_checkable
+class DealRegistrationRepository(Repository[DealRegistration, DealRegistrationId], Protocol):
+    """**Protocol:** partners' deal registrations.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def list(
+        self,
+        *,
+        status: DealStatus | str | None = None,
+        partner_id: PartnerId | None = None,
+    ) -> builtins.list[DealRegistration]:
+        """Registrations matching every filter given, sorted by id.
+
+        Args:
+            status: In this lifecycle status.
+            partner_id: Of this partner.
+
+        Raises:
+            ValidationError: An unknown status.
+        """
+        ...
+
+    def indexable(self) -> builtins.list[DealRegistration]:
+        """The registrations that can conflict or count as incumbent wins: submitted,
+        approved and won ones, sorted by id (what a conflict detector loads)."""
+        ...
+
+
+@runtime_checkable
 class UnitOfWork(Protocol):
     """**Protocol:** one transaction over all repositories of a store.
 
@@ -658,6 +690,11 @@ class UnitOfWork(Protocol):
     @property
     def commission_periods(self) -> CommissionPeriodRepository:
         """The closed commission periods."""
+        ...
+
+    @property
+    def deal_registrations(self) -> DealRegistrationRepository:
+        """The deal registrations."""
         ...
 
     def __enter__(self) -> Self:

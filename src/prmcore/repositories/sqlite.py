@@ -57,6 +57,7 @@ from prmcore.certifications import (
 from prmcore.commissions.ledger import LedgerLine, PeriodClose
 from prmcore.commissions.plan import CommissionPlan
 from prmcore.commissions.transactions import Transaction
+from prmcore.conflicts.registration import DealRegistration, DealRegistrationId, DealStatus
 from prmcore.domain import (
     Account,
     AccountId,
@@ -83,6 +84,7 @@ from prmcore.lead_routing.state import PartnerLoad, RotationState
 from prmcore.periods import Period
 from prmcore.repositories._aggregates import (
     AGGREGATES,
+    INDEXABLE_DEAL_STATUSES,
     Aggregate,
     check_new,
     check_new_batch,
@@ -95,6 +97,7 @@ from prmcore.repositories._aggregates import (
     inactive,
     optional_aware,
     optional_country,
+    optional_deal_status,
     optional_kind,
     optional_routing_status,
     optional_status,
@@ -218,6 +221,17 @@ _MIGRATIONS: Final[tuple[_Migration, ...]] = (
             _aggregate_table("partner_loads"),
             _aggregate_table("lead_routings", "status TEXT NOT NULL"),
             "CREATE INDEX lead_routings_status ON lead_routings (status)",
+        ),
+    ),
+    _Migration(
+        5,
+        "deal registrations",
+        (
+            _aggregate_table(
+                "deal_registrations", "status TEXT NOT NULL", "partner_id TEXT NOT NULL"
+            ),
+            "CREATE INDEX deal_registrations_partner_id ON deal_registrations (partner_id)",
+            "CREATE INDEX deal_registrations_status ON deal_registrations (status)",
         ),
     ),
 )
@@ -389,6 +403,11 @@ _TABLES: Final[dict[str, _Table]] = {
         ),
         _Table(_AGGREGATE["sent_reminders"], ("due_on",), lambda r: (r.due_on.isoformat(),)),
         _Table(_AGGREGATE["level_records"], (), lambda r: ()),
+        _Table(
+            _AGGREGATE["deal_registrations"],
+            ("status", "partner_id"),
+            lambda r: (r.status.value, r.partner_id),
+        ),
         _Table(_AGGREGATE["rotation_states"], (), lambda r: ()),
         _Table(_AGGREGATE["partner_loads"], (), lambda r: ()),
         _Table(_AGGREGATE["lead_routings"], ("status",), lambda r: (r.status.value,)),
@@ -1148,6 +1167,31 @@ class _LeadRoutings(_Repository[LeadRouting, LeadId]):
         return self._query(" WHERE status = ?", (wanted.value,))
 
 
+class _DealRegistrations(_Repository[DealRegistration, DealRegistrationId]):
+    def list(
+        self,
+        *,
+        status: DealStatus | str | None = None,
+        partner_id: PartnerId | None = None,
+    ) -> builtins.list[DealRegistration]:
+        want = optional_deal_status(status)
+        clauses: list[str] = []
+        params: list[Any] = []
+        if want is not None:
+            clauses.append("status = ?")
+            params.append(want.value)
+        if partner_id is not None:
+            clauses.append("partner_id = ?")
+            params.append(partner_id)
+        return self._query(_where(clauses), params)
+
+    def indexable(self) -> builtins.list[DealRegistration]:
+        marks = ", ".join("?" * len(INDEXABLE_DEAL_STATUSES))
+        return self._query(
+            f" WHERE status IN ({marks})", [s.value for s in INDEXABLE_DEAL_STATUSES]
+        )
+
+
 # -- unit of work ------------------------------------------------------------------------------
 
 
@@ -1195,6 +1239,7 @@ class SqliteUnitOfWork:
         self._certification_awards = _CertificationAwards(self, _TABLES["certification_awards"])
         self._sent_reminders = _SentReminders(self, _TABLES["sent_reminders"])
         self._level_records = _LevelRecords(self, _TABLES["level_records"])
+        self._deal_registrations = _DealRegistrations(self, _TABLES["deal_registrations"])
         self._commission_plans = _CommissionPlans(self)
         self._commission_transactions = _CommissionTransactions(self)
         self._commission_ledger = _CommissionLedger(self)
@@ -1296,6 +1341,12 @@ class SqliteUnitOfWork:
     def lead_routings(self) -> _LeadRoutings:
         """The routing records (a :class:`~prmcore.repositories.LeadRoutingRepository`)."""
         return self._lead_routings
+
+    @property
+    def deal_registrations(self) -> _DealRegistrations:
+        """The deal registrations (a
+        :class:`~prmcore.repositories.DealRegistrationRepository`)."""
+        return self._deal_registrations
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:

@@ -17,6 +17,7 @@ from prmcore.certifications import (
     Duration,
     SentReminder,
 )
+from prmcore.conflicts import CompanyRef, DealRegistration, DealRegistrationId, RegistrationRules
 from prmcore.domain import (
     Account,
     AccountId,
@@ -50,6 +51,7 @@ __all__ = [
     "agreement",
     "certification_award",
     "certification_type",
+    "deal_registration",
     "lead",
     "level_record",
     "partner",
@@ -209,6 +211,26 @@ def _promoted(record: LevelRecord) -> LevelRecord:
     )
 
 
+def deal_registration(number: int, **changes: Any) -> DealRegistration:
+    values: dict[str, Any] = {
+        "id": DealRegistrationId(f"dr-{number}"),
+        "partner_id": PartnerId("p-1"),
+        "customer": CompanyRef(
+            f"Müller Maschinenbau {number} GmbH",
+            domain=f"mueller{number}.example.de",
+            country="DE",
+            ids={"duns": f"15048{number:04d}"},
+        ),
+        "product_lines": (ProductLineId("pl-1"),),
+        "created_at": MOMENT + dt.timedelta(hours=number),
+    }
+    values.update(changes)
+    return DealRegistration(**values)
+
+
+_RULES = RegistrationRules()
+
+
 @attrs.frozen
 class AggregateCase:
     """One aggregate for the generic repository tests: the unit-of-work attribute, its kind,
@@ -279,4 +301,10 @@ CASES: tuple[AggregateCase, ...] = (
         lambda r: attrs.evolve(r, sent_at=r.sent_at + dt.timedelta(hours=1)),
     ),
     AggregateCase("level_records", "LevelRecord", level_record, _promoted),
+    AggregateCase(
+        "deal_registrations",
+        "DealRegistration",
+        deal_registration,
+        lambda r: r.submit(r.last_update + dt.timedelta(days=1), _RULES),
+    ),
 )

@@ -58,6 +58,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from prmcore.conflicts import DealRegistrationId, DealStatus, RegistrationRules
 from prmcore.domain import (
     AccountId,
     AgreementKind,
@@ -85,6 +86,7 @@ from prmcore.testing._samples import (
     affiliation,
     agreement,
     certification_award,
+    deal_registration,
     lead,
     partner,
     person,
@@ -95,6 +97,7 @@ from prmcore.testing._samples import (
 __all__ = [
     "CommissionStoreTests",
     "ConcurrencyTests",
+    "DealRegistrationQueryTests",
     "ModelTests",
     "QueryTests",
     "RepositoryTests",
@@ -117,6 +120,7 @@ _STRATEGIES: dict[str, Callable[..., st.SearchStrategy[Any]]] = {
     "certification_awards": ps.certification_awards,
     "sent_reminders": ps.sent_reminders,
     "level_records": ps.level_records,
+    "deal_registrations": ps.deal_registrations,
 }
 _THREAD_TIMEOUT = 30.0
 
@@ -881,6 +885,58 @@ class QueryTests(StoreHooks):
             assert caught.value.paths == ("last",)
 
 
+def _query_deal_registrations() -> builtins.list[Any]:
+    rules = RegistrationRules()
+    day = dt.timedelta(days=1)
+    one = deal_registration(1)
+    two = deal_registration(2, partner_id=PartnerId("p-2")).submit(MOMENT + day, rules)
+    three = deal_registration(3).submit(MOMENT + day, rules).approve(MOMENT + 2 * day, rules)
+    four = three.close(True, MOMENT + 3 * day)
+    return [
+        one,
+        two,
+        three,
+        attrs.evolve(four, id=DealRegistrationId("dr-4"), partner_id=PartnerId("p-2")),
+        attrs.evolve(two, id=DealRegistrationId("dr-5")).reject(MOMENT + 2 * day, "duplicate"),
+    ]
+
+
+class DealRegistrationQueryTests(StoreHooks):
+    """Deal registrations by status and partner, and the ones a conflict detector loads.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def test_deal_registrations_by_status_and_partner(self) -> None:
+        """Filters by status (member or value) and partner, alone and combined."""
+        self._seed("deal_registrations", _query_deal_registrations())
+        with self.make_unit_of_work() as uow:
+            repo = uow.deal_registrations
+            assert _ids(repo.list()) == ["dr-1", "dr-2", "dr-3", "dr-4", "dr-5"]
+            assert _ids(repo.list(status="submitted")) == ["dr-2"]
+            assert _ids(repo.list(status=DealStatus.DRAFT)) == ["dr-1"]
+            assert _ids(repo.list(partner_id=PartnerId("p-2"))) == ["dr-2", "dr-4", "dr-5"]
+            assert _ids(repo.list(status="won", partner_id=PartnerId("p-2"))) == ["dr-4"]
+            assert _ids(repo.list(status="won", partner_id=PartnerId("p-1"))) == []
+            assert _ids(repo.indexable()) == ["dr-2", "dr-3", "dr-4"]
+            with pytest.raises(ValidationError) as info:
+                repo.list(status="pending")
+            assert info.value.paths == ("status",)
+
+    def test_deal_registration_filters_follow_writes(self) -> None:
+        """A changed status moves a registration between filters, also before commit."""
+        self._seed("deal_registrations", _query_deal_registrations())
+        with self.make_unit_of_work() as uow:
+            repo = uow.deal_registrations
+            two = repo.get(DealRegistrationId("dr-2"))
+            repo.update(two.withdraw(MOMENT + dt.timedelta(days=5)))
+            repo.remove(DealRegistrationId("dr-3"))
+            for _ in _before_and_after_commit(uow):
+                assert _ids(repo.list(status="submitted")) == []
+                assert _ids(repo.list(status="withdrawn")) == ["dr-2"]
+                assert _ids(repo.indexable()) == ["dr-4"]
+
+
 class UnitOfWorkTests(StoreHooks):
     """Transactions: commit, rollback, isolation, read-your-writes, and events published only
     after a successful commit.
@@ -1524,6 +1580,7 @@ class RoutingStateTests(StoreHooks):
 class StoreConformance(
     RepositoryTests,
     QueryTests,
+    DealRegistrationQueryTests,
     UnitOfWorkTests,
     ConcurrencyTests,
     ModelTests,

@@ -48,8 +48,16 @@ from prmcore.certifications import (
     RenewalAnchor,
     SentReminder,
 )
+from prmcore.conflicts import (
+    CompanyRef,
+    DealRegistration,
+    DealRegistrationId,
+    ProtectionAnchor,
+    RegistrationRules,
+)
 from prmcore.domain import (
     Account,
+    AccountId,
     Affiliation,
     Agreement,
     AgreementKind,
@@ -59,6 +67,7 @@ from prmcore.domain import (
     Lead,
     Location,
     Partner,
+    PartnerId,
     PartnerKind,
     PartnerStatus,
     Person,
@@ -78,6 +87,8 @@ __all__ = [
     "contacts",
     "country_codes",
     "currencies",
+    "company_refs",
+    "deal_registrations",
     "external_ids",
     "identifiers",
     "leads",
@@ -699,3 +710,93 @@ def level_records(**overrides: object) -> st.SearchStrategy[LevelRecord]:
             )
 
     return _objects(LevelRecord, defaults, overrides, fix)
+
+
+def company_refs() -> st.SearchStrategy[CompanyRef]:
+    """Customer :class:`~prmcore.conflicts.CompanyRef` s: Unicode names, optional web site,
+    e-mail (company or free mail), country and registry ids.
+
+    .. versionadded:: 0.1.0
+    """
+    sites = st.sampled_from(("acme.com", "shop.acme.co.uk", "https://www.mueller-mb.de/x"))
+    mails = st.sampled_from(("jo@acme.com", "li@gmail.com", "k@de.ibm.com"))
+    ids = st.dictionaries(
+        st.sampled_from(("duns", "lei", "tax_id")),
+        st.sampled_from(("150483782", "DE 123")),
+        max_size=2,
+    )
+    return st.builds(
+        CompanyRef,
+        _texts(300, _NAMES),
+        domain=_optional(sites | _domains().filter(lambda d: d.count(".") >= 1 and "--" not in d)),
+        email=_optional(mails),
+        country=_optional(country_codes()),
+        ids=ids,
+    )
+
+
+_DEAL_PATHS = (
+    (),
+    ("submit",),
+    ("submit", "approve"),
+    ("submit", "reject"),
+    ("withdraw",),
+    ("submit", "approve", "extend"),
+    ("submit", "approve", "won"),
+    ("submit", "approve", "lost"),
+    ("submit", "approve", "expire"),
+    ("submit", "expire"),
+    ("submit", "approve", "withdraw"),
+)
+
+
+@st.composite
+def _deal_registrations(draw: st.DrawFn, version: st.SearchStrategy[int]) -> DealRegistration:
+    rules = RegistrationRules(anchor=draw(st.sampled_from(list(ProtectionAnchor))))
+    at = draw(st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2090, 1, 1)))
+    moment = at.replace(tzinfo=dt.UTC)
+    reg = DealRegistration(
+        id=DealRegistrationId(draw(identifiers())),
+        partner_id=PartnerId(draw(identifiers())),
+        customer=draw(company_refs()),
+        product_lines=draw(_unique_ids().filter(bool)),
+        created_at=moment,
+        account_id=draw(_optional(identifiers().map(AccountId))),
+        amount=draw(_optional(money())),
+    )
+    for step in draw(st.sampled_from(_DEAL_PATHS)):
+        moment += dt.timedelta(minutes=draw(st.integers(min_value=0, max_value=60 * 24 * 30)))
+        if step == "submit":
+            reg = reg.submit(moment, rules)
+        elif step == "approve":
+            reg = reg.approve(moment, rules, benefit_factor=draw(st.sampled_from(("1", "0.5"))))
+        elif step == "reject":
+            reg = reg.reject(moment, draw(_texts(1000, ("duplicate",))))
+        elif step == "withdraw":
+            reg = reg.withdraw(moment, draw(_optional(_texts(1000))))
+        elif step == "extend":
+            end = reg.protection_ends_at
+            assert end is not None  # approved
+            moment = max(reg.last_update, min(moment, end - dt.timedelta(seconds=1)))
+            reg = reg.extend(moment, draw(st.integers(min_value=1, max_value=30)), rules)
+        elif step == "expire":
+            reg = reg.expire(moment)
+        else:
+            reg = reg.close(step == "won", moment)
+    return attrs.evolve(reg, version=draw(version))
+
+
+def deal_registrations(
+    *, version: int | st.SearchStrategy[int] | None = None
+) -> st.SearchStrategy[DealRegistration]:
+    """Valid :class:`~prmcore.conflicts.DealRegistration` s, built through their lifecycle
+    (draft, submitted, approved, extended, rejected, won, lost, expired, withdrawn) with
+    protection counted from approval or submission.
+
+    Args:
+        version: The version (or a strategy of versions); any by default.
+
+    .. versionadded:: 0.1.0
+    """
+    versions = _VERSIONS if version is None else _as_strategy(version)
+    return _deal_registrations(versions)
