@@ -54,6 +54,7 @@ from prmcore.conflicts.matching import (
     MatchConfig,
     MatchReason,
     Signal,
+    could_match,
     match_companies,
     name_similarity,
 )
@@ -117,6 +118,7 @@ __all__ = [
     "ResolutionPolicy",
     "account_ref",
     "blocking_keys",
+    "could_match",
     "due_for_expiry",
     "FREE_MAIL_DOMAINS",
     "FREE_MAIL_FAMILIES",

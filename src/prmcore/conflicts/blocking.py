@@ -17,7 +17,8 @@ the entries that share a key with it. Keys come from every identity signal:
 Name keys that many entries share ("group", "bank") say little: a name key whose block holds
 more than :attr:`BlockingConfig.max_block_size` entries is skipped, unless no name key of the
 query is smaller, in which case the smallest is used. Domain and id keys are always used.
-Candidates are ranked by the number of keys they share, and at most
+Candidates are ranked by the keys they share, each weighing 1 / its block size (a rare word,
+or a typo of one, outweighs many common words), and at most
 :attr:`BlockingConfig.max_candidates` are returned (those sharing a domain or id always), so
 the cost of a query grows with its candidates, not with the size of the index.
 
@@ -70,8 +71,8 @@ class BlockingConfig(Validated):
     .. versionadded:: 0.1.0
     """
 
-    max_block_size: int = 1000
-    max_candidates: int = 200
+    max_block_size: int = 100
+    max_candidates: int = 100
 
     def _validate(self, c: Checks) -> None:
         c.integer("max_block_size", self.max_block_size, minimum=1)
@@ -226,8 +227,8 @@ class BlockingIndex:
 
     def candidates(self, ref: CompanyRef) -> list[str]:
         """The entries worth scoring against *ref*: those sharing a domain or id key, then
-        those sharing the most usable name keys, at most ``max_candidates`` of the latter;
-        sorted by entry.
+        those with the most weight of usable name keys (each 1 / its block size), at most
+        ``max_candidates`` of the latter; sorted by entry.
 
         Raises:
             TypeError: *ref* is not a :class:`~prmcore.conflicts.CompanyRef`.
@@ -246,17 +247,20 @@ class BlockingIndex:
         usable = [b for b in blocks if len(b) <= limit]
         if not usable and blocks:
             usable = [min(blocks, key=len)]
-        hits: dict[int, int] = {}
+        # Each shared key counts by how rare it is (1 / block size), so that a rare word or a
+        # typo of one outweighs many shared common words.
+        weight: dict[int, float] = {}
         for block in usable:
+            share = 1.0 / len(block)
             for slot in block:
-                hits[slot] = hits.get(slot, 0) + 1
+                weight[slot] = weight.get(slot, 0.0) + share
         for slot in sure:
-            hits.pop(slot, None)
-        if len(hits) > self._config.max_candidates:
-            ranked = sorted(hits, key=lambda s: (-hits[s], self._names[s]))
+            weight.pop(slot, None)
+        if len(weight) > self._config.max_candidates:
+            ranked = sorted(weight, key=lambda s: (-weight[s], self._names[s]))
             chosen = ranked[: self._config.max_candidates]
         else:
-            chosen = list(hits)
+            chosen = list(weight)
         return sorted(self._names[slot] for slot in (*sure, *chosen))
 
     def block_sizes(self) -> dict[str, int]:

@@ -44,7 +44,13 @@ import attrs
 from prmcore._checks import Checks, Validated, to_tuple
 from prmcore.conflicts.blocking import BlockingConfig, BlockingIndex
 from prmcore.conflicts.identity import CompanyRef
-from prmcore.conflicts.matching import CompanyMatch, MatchBand, MatchConfig, match_companies
+from prmcore.conflicts.matching import (
+    CompanyMatch,
+    MatchBand,
+    MatchConfig,
+    could_match,
+    match_companies,
+)
 from prmcore.conflicts.registration import (
     DealRegistration,
     DealRegistrationId,
@@ -92,6 +98,8 @@ class DetectorConfig(Validated):
         report_review: Report conflicts whose customer match is in the ``review`` band too
             (default); off, only ``match``.
         incumbent_days: How far back a won registration counts as a prior win.
+        screen: Skip scoring candidates that :func:`~prmcore.conflicts.could_match` turns
+            down (default); off, every candidate is scored.
 
     .. versionadded:: 0.1.0
     """
@@ -99,11 +107,13 @@ class DetectorConfig(Validated):
     require_product_overlap: bool = True
     report_review: bool = True
     incumbent_days: int = 365
+    screen: bool = True
 
     def _validate(self, c: Checks) -> None:
         c.instance("require_product_overlap", self.require_product_overlap, bool)
         c.instance("report_review", self.report_review, bool)
         c.integer("incumbent_days", self.incumbent_days, minimum=0, maximum=36500)
+        c.instance("screen", self.screen, bool)
 
 
 @attrs.frozen
@@ -207,7 +217,8 @@ class ConflictReport:
         as_of: The moment of the check.
         conflicts: Each conflict, ordered by class and then other id.
         prior_wins: Won registrations for the same customer (newest first).
-        candidates: How many candidates the index returned (and were scored).
+        candidates: How many candidates the index returned (those that could conflict at
+            all, by state, product and window, were scored).
 
     .. versionadded:: 0.1.0
     """
@@ -402,6 +413,23 @@ class ConflictDetector:
         c.done()
         self._territories = result
 
+    def same_customer(self, customer: CompanyRef) -> list[tuple[DealRegistration, CompanyMatch]]:
+        """The indexed registrations (active or won) whose customer is *customer* — a
+        ``match``, or a ``review`` when :attr:`DetectorConfig.report_review` is on — with
+        each match, sorted by registration id. Only the blocking index's candidates are scored.
+
+        Raises:
+            TypeError: *customer* is not a :class:`~prmcore.conflicts.CompanyRef`.
+        """
+        found = []
+        for entry in self._index.candidates(customer):
+            if entry.startswith(_REG):
+                other = self._registrations[entry[2:]]
+                match = self._same_customer(customer, other.customer)
+                if match is not None:
+                    found.append((other, match))
+        return found
+
     # -- checking -----------------------------------------------------------------------------
 
     def _window(
@@ -412,6 +440,8 @@ class ConflictDetector:
         return registration.claim_window(self.rules)
 
     def _same_customer(self, a: CompanyRef, b: CompanyRef) -> CompanyMatch | None:
+        if self.config.screen and not could_match(a, b):
+            return None
         match = match_companies(a, b, self.match_config)
         if match.band is MatchBand.MATCH or (
             match.band is MatchBand.REVIEW and self.config.report_review
@@ -478,12 +508,14 @@ class ConflictDetector:
         conflicts: list[Conflict],
         wins: list[PriorWin],
     ) -> None:
-        match = self._same_customer(registration.customer, other.customer)
-        if match is None:
-            return
+        # The cheap conditions first: only a candidate that could conflict is scored.
         if other.status is DealStatus.WON:
             assert other.closed_at is not None  # set by close()
-            if as_of - dt.timedelta(days=self.config.incumbent_days) <= other.closed_at <= as_of:
+            since = as_of - dt.timedelta(days=self.config.incumbent_days)
+            if not since <= other.closed_at <= as_of:
+                return
+            match = self._same_customer(registration.customer, other.customer)
+            if match is not None:
                 wins.append(PriorWin(other.id, other.partner_id, other.closed_at, match.score))
             return
         shared, products_ok = self._shared(registration.product_lines, other.product_lines)
@@ -493,6 +525,9 @@ class ConflictDetector:
         start_b, end_b = other.claim_window(self.rules)
         start, end = max(start_a, start_b), min(end_a, end_b)
         if not start < end:
+            return
+        match = self._same_customer(registration.customer, other.customer)
+        if match is None:
             return
         same_partner = other.partner_id == registration.partner_id
         cls = (
@@ -506,13 +541,13 @@ class ConflictDetector:
             f"{who} holds {other.status.value} registration {other.id} for the same customer, "
             f"with a product line in common and an overlapping protection window"
         )
+        assert other.submitted_at is not None  # every active registration was submitted
         evidence = [
             *_match_lines(match),
             f"product lines in common: {products}",
             f"windows overlap {_iso(start)} .. {_iso(end)}",
+            f"other submitted {_iso(other.submitted_at)}",
         ]
-        if other.submitted_at is not None:
-            evidence.append(f"other submitted {_iso(other.submitted_at)}")
         conflicts.append(
             Conflict(
                 conflict_class=cls,
