@@ -200,6 +200,26 @@ def lead_routing(args: argparse.Namespace) -> list[Row]:
     return rows
 
 
+@benchmark("deal_conflicts")
+def deal_conflicts(args: argparse.Namespace) -> list[Row]:
+    """Conflict checks of N/10 new deal registrations against 2N stored ones, self-dedup of N,
+    peak memory, and brute-force rapidfuzz ``cdist`` on a subsample: the figures of
+    ``benchmarks/deal_conflicts.py`` (which see) at sizes from ``--n``.
+    Goals at N = 100,000: p50 <= 2 ms, p99 <= 20 ms, dedup <= 30 s, peak <= 2 GiB.
+    """
+    import deal_conflicts as bench  # the script beside this one
+
+    rows = bench.run(
+        stored=2 * args.n,
+        checks=max(args.n // 10, 10),
+        dedup=args.n,
+        brute=min(200, max(args.n // 100, 5)),
+        cutoff=70.0,
+        seed=5,
+    )
+    return bench.flatten(rows)
+
+
 def print_table(name: str, rows: list[Row]) -> None:
     """Print *rows* as an aligned text table under a heading."""
     columns = list(rows[0])

@@ -5,7 +5,9 @@ several countries, the people who work for them, their agreements, customer acco
 lines) through the partner service and the SQLite store, then reads it back and prints a
 summary. Everything is deterministic: the same program and the same output on every run.
 
-The routing, conflict, commission and certification capabilities extend this demo as they land.
+Resellers then register deals, and a detected conflict is printed with its explanation and
+the policy's outcome. The routing, commission and certification capabilities extend this demo
+as they land.
 Certifications and program levels run through their services on the same SQLite store: upcoming
 expiries, partners at risk of losing their level's certified headcount, and each partner's gap
 to the next level.
@@ -24,6 +26,12 @@ from pathlib import Path
 
 from prmcore.certifications import CertificationType, Duration
 from prmcore.certifications.service import CertificationService
+from prmcore.conflicts import (
+    CompanyRef,
+    DealRegistration,
+    DealRegistrationService,
+    HigherLevelWins,
+)
 from prmcore.domain import (
     Account,
     Affiliation,
@@ -823,6 +831,62 @@ def route_leads(store: SqliteStore, sink: RecordingSink) -> None:
     print("  routing events: " + ", ".join(f"{n} {c}" for n, c in sorted(names.items())))
 
 
+LEVEL_RANK = {"platinum": 3, "gold": 2, "silver": 1}
+
+
+def register_deals(store: SqliteStore, sink: RecordingSink) -> None:
+    """Resellers register deals in the sample program; print a detected conflict, its
+    explanation and the program policy's outcome."""
+    clock = FixedClock(dt.datetime(2026, 11, 16, 9, 0, tzinfo=dt.UTC))
+    with SqliteUnitOfWork(store) as uow:
+        partners = uow.partners.list(status=PartnerStatus.ACTIVE)
+    service = DealRegistrationService(
+        lambda: SqliteUnitOfWork(store, sink),
+        clock,
+        SequentialIds("deal"),
+        policy=HigherLevelWins(
+            {p.id: LEVEL_RANK.get(p.program_level_id or "", 0) for p in partners}
+        ),
+        auto_decide=True,
+    )
+    service.load_index()
+    service.detector.set_territories({p.id: sorted(p.countries) for p in partners})
+
+    mueller = "mueller-maschinenbau.de"
+    claims = [
+        ("dr-001", "res-hh", CompanyRef("MUELLER MASCHINENBAU", email=f"einkauf@{mueller}"),
+         ("fw",)),
+        ("dr-002", "res-muc", CompanyRef("Müller Maschinenbau GmbH", domain=f"www.{mueller}"),
+         ("fw", "edr")),
+        ("dr-003", "res-nyc", CompanyRef("Bank of the Pacific", domain="bankofpacific.com"),
+         ("edr",)),
+        ("dr-004", "res-hh", CompanyRef("Brightwater Utilities plc", domain="brightwater.co.uk",
+                                        country="GB"), ("siem",)),
+    ]  # fmt: skip
+    print("\nDeal registrations (policy: higher program level wins, then first to register)")
+    results = []
+    for number, (rid, partner_id, customer, lines) in enumerate(claims):
+        clock.set(dt.datetime(2026, 11, 16, 9, 0, tzinfo=dt.UTC) + dt.timedelta(hours=number))
+        draft = DealRegistration(
+            id=rid,
+            partner_id=partner_id,
+            customer=customer,
+            product_lines=lines,
+            created_at=clock.now(),
+        )
+        result = service.submit(draft)
+        results.append(result)
+        classes = ", ".join(c.value for c in result.report.classes) or "none"
+        print(
+            f"  {rid} {partner_id:<8} {customer.name:<28} → {result.registration.status.value:<9}"
+            f" conflicts: {classes}"
+        )
+    contest = results[1]
+    print(f"\nDetected conflict for {contest.registration.id}:")
+    print("  " + contest.report.explain().replace("\n", "\n  "))
+    print(f"  outcome: {contest.resolution}")
+
+
 def main() -> None:
     """Build the demo program in a fresh SQLite file and print its summary."""
     folder = Path(os.environ.get("PRMCORE_DEMO_DIR", "."))
@@ -834,6 +898,7 @@ def main() -> None:
     sink = RecordingSink()
     build_program(store, sink)
     summarise(store, sink)
+    register_deals(store, sink)
     certifications_and_levels(store)
     commission_month(store, sink)
     route_leads(store, sink)
