@@ -40,6 +40,7 @@ Examples:
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Iterator
 
 import attrs
@@ -162,7 +163,10 @@ class BlockingIndex:
         elif isinstance(block, int):
             if block != slot:
                 self._blocks[key] = [block, slot]
-        elif slot not in block:
+        elif block[-1] != slot:
+            # Slots only grow, so a block's list is sorted and this slot, if filed already
+            # (a key shared by the strong and the name keys), is its last: checking the end
+            # keeps filing O(1), where a membership test made loading quadratic in block size.
             block.append(slot)
 
     def _unfile(self, slot: int, key: int) -> None:
@@ -173,8 +177,9 @@ class BlockingIndex:
             if block == slot:
                 del self._blocks[key]
             return
-        if slot in block:
-            block.remove(slot)
+        at = bisect.bisect_left(block, slot)
+        if at < len(block) and block[at] == slot:
+            del block[at]
         if len(block) == 1:
             self._blocks[key] = block[0]
 
