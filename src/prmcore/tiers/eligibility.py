@@ -49,6 +49,7 @@ __all__ = [
 ]
 
 _ZERO = Decimal(0)
+_INT_LIMIT = 10**24
 _CENT = Decimal("0.01")
 
 
@@ -308,13 +309,79 @@ def _composite(
     return CompositeResult(score, composite.pass_mark, tuple(lines), minimums, met)
 
 
-def _level(program: Program, level: ProgramLevel, metrics: PartnerMetrics) -> LevelResult:
-    requirements = tuple(
-        _requirement(program.metric(r.metric_id), r.threshold, metrics) for r in level.requirements
+_Line = tuple[Metric, MetricValue, "Decimal | int"]
+_Plan = tuple[tuple[ProgramLevel, tuple[_Line, ...]], ...]
+_PLANS: dict[int, tuple[Program, _Plan]] = {}
+_MISSING = object()
+
+
+def _plan(program: Program) -> _Plan:
+    """Each level of the ladder with its requirements' metrics and threshold amounts, looked
+    up once per program (programs are immutable) rather than once per partner."""
+    entry = _PLANS.get(id(program))
+    if entry is not None and entry[0] is program:
+        return entry[1]
+    plan = tuple(
+        (
+            level,
+            tuple(
+                (program.metric(r.metric_id), r.threshold, _amount(r.threshold))
+                for r in level.requirements
+            ),
+        )
+        for level in program.ladder
     )
+    if len(_PLANS) >= 64:  # a few programs per process; never grow without bound
+        _PLANS.clear()
+    _PLANS[id(program)] = (program, plan)
+    return plan
+
+
+def _requirements(
+    lines: tuple[_Line, ...], metrics: PartnerMetrics
+) -> tuple[RequirementResult, ...]:
+    values = metrics.values
+    results = []
+    for metric, threshold, least in lines:
+        found = values.get(metric.id, _MISSING)
+        supplied = found is not _MISSING
+        value: MetricValue = found if supplied else metric.zero()  # type: ignore[assignment]
+        met = (value.amount if isinstance(value, Money) else value) >= least
+        shortfall: MetricValue
+        if met:
+            shortfall = metric.zero()
+        elif isinstance(threshold, Money):
+            assert isinstance(value, Money)
+            shortfall = threshold - value
+        elif metric.kind is MetricKind.COUNT:
+            shortfall = int(threshold - value)  # type: ignore[operator]
+        else:
+            shortfall = Decimal(threshold) - Decimal(value)  # type: ignore[arg-type]
+        results.append(RequirementResult(metric.id, met, value, threshold, shortfall, supplied))
+    return tuple(results)
+
+
+def _level(
+    program: Program, level: ProgramLevel, lines: tuple[_Line, ...], metrics: PartnerMetrics
+) -> LevelResult:
+    requirements = _requirements(lines, metrics)
     composite = None if level.composite is None else _composite(program, level.composite, metrics)
     qualified = all(r.met for r in requirements) and (composite is None or composite.met)
     return LevelResult(level.id, level.name, level.rank, qualified, requirements, composite)
+
+
+def _plainly_fits(metric: Metric, value: object) -> bool:
+    """The common values that need no full check: Money in the metric's currency, a
+    non-negative int count, an int percentage from 0 to 100 (anything else is checked by
+    :meth:`Metric._check_value`)."""
+    kind = metric.kind
+    if kind is MetricKind.MONEY:
+        return type(value) is Money and value.currency == metric.currency
+    if type(value) is not int:
+        return False
+    if kind is MetricKind.COUNT:
+        return 0 <= value < _INT_LIMIT
+    return kind is MetricKind.PERCENTAGE and 0 <= value <= 100
 
 
 def _check_inputs(program: object, metrics: object) -> None:
@@ -324,11 +391,12 @@ def _check_inputs(program: object, metrics: object) -> None:
     if program_ok and metrics_ok:
         assert isinstance(program, Program)
         assert isinstance(metrics, PartnerMetrics)
+        values = metrics.values
         for metric in program.metrics:
-            if metric.id in metrics.values:
-                metric._check_value(
-                    c, f"metrics.values.{metric.id}", metrics.values[metric.id], threshold=False
-                )
+            value = values.get(metric.id, _MISSING)
+            if value is _MISSING or _plainly_fits(metric, value):
+                continue
+            metric._check_value(c, f"metrics.values.{metric.id}", value, threshold=False)
     c.done()
 
 
@@ -356,7 +424,7 @@ def eligibility(program: Program, metrics: PartnerMetrics) -> EligibilityReport:
     .. versionadded:: 0.1.0
     """
     _check_inputs(program, metrics)
-    results = tuple(_level(program, level, metrics) for level in program.ladder)
+    results = tuple(_level(program, level, lines, metrics) for level, lines in _plan(program))
     qualified = [i for i, result in enumerate(results) if result.qualified]
     top = qualified[-1] if qualified else -1
     following = results[top + 1].level_id if top + 1 < len(results) else None
