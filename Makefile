@@ -37,7 +37,7 @@ docs: $(STAMP_DEV)
 
 test: lint typecheck docs pytest
 
-bench: $(STAMP_PKG)
+bench: $(STAMP_DEV)
 	$(BIN)/python benchmarks/run.py
 
 clean:
