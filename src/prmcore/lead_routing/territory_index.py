@@ -25,6 +25,7 @@ import bisect
 import datetime as dt
 import enum
 import math
+import operator
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
@@ -46,7 +47,7 @@ from prmcore.rules import (
     StartsWith,
     conjuncts,
 )
-from prmcore.rules._access import COLLECTIONS, make_resolver, normaliser
+from prmcore.rules._access import COLLECTIONS, _is_mapping, make_resolver, normaliser
 from prmcore.rules._values import Kind
 
 __all__ = ["BruteForceMatcher", "MatchKind", "TerritoryIndex", "TerritoryMatch"]
@@ -100,6 +101,7 @@ class _Compiled:
         "catch_all",
         "circles",
         "depth",
+        "direct",
         "excludes",
         "first_day",
         "has_rule",
@@ -126,6 +128,7 @@ class _Compiled:
         self.rule = rule.compile() if rule is not None else None
         self.residual = self.rule
         self.trivial = False  # True once the index key implies the whole rule
+        self.direct = False  # trivial and in force on every day: a candidate is a match
         self.specificity = model.specificity_of(territory.id)
         self.excludes = tuple(t.exclude.compile() for t in chain if t.exclude is not None)
         self.circles = tuple(t.near for t in chain if t.near is not None)
@@ -481,7 +484,7 @@ class _Ranges:
         return self._slots[2 * at]
 
 
-Lookup = Callable[[Any, set[int]], None]
+Lookup = Callable[[Sequence[Any], set[int]], None]
 
 
 class TerritoryIndex(_Matcher):
@@ -539,7 +542,11 @@ class TerritoryIndex(_Matcher):
                 self._set_residual(model, self._compiled[order], best)
             else:
                 self._scan.append(order)
-        self._lookups = _build_lookups(chosen)
+        slots: dict[str, int] = {}
+        self._lookups = _build_lookups(chosen, slots)
+        self._read = _reader(tuple(slots))
+        self._grid = _build_grid(chosen)
+        self._has_named = bool(self._accounts or self._domains)
         self.indexed = len(chosen)
         """How many territories are found through the index."""
         self.scanned = len(self._scan)
@@ -562,43 +569,66 @@ class TerritoryIndex(_Matcher):
         compiled.trivial = (
             compiled.residual is None and not compiled.circles and not compiled.excludes
         )
+        compiled.direct = (
+            compiled.trivial
+            and compiled.first_day == dt.date.min
+            and (compiled.last_day == dt.date.max)
+        )
 
     def candidates(self, lead: Any) -> list[int]:
         """The positions (in the model) of the territories that may cover *lead* by rule:
         a superset of those that do, in model order."""
+        values = self._read(lead)
         found: set[int] = set(self._scan)
         for lookup in self._lookups:
-            lookup(lead, found)
+            lookup(values, found)
+        self._near(lead, found)
         return sorted(found)
+
+    def _near(self, lead: Any, found: set[int]) -> None:
+        if self._grid is not None:
+            point = _point(lead)
+            if point is not None:
+                found.update(self._grid.near(*point))
 
     def match(self, lead: Any, on: dt.date) -> list[TerritoryMatch]:
         """The territories covering *lead* on day *on*, in model order: named-account and
         rule matches, or else the catch-alls that do not exclude it. The same as
         :meth:`BruteForceMatcher.match`, found faster."""
-        found = self._named_matches(lead, on)
+        found = self._named_matches(lead, on) if self._has_named else {}
         compiled = self._compiled
+        values = self._read(lead)
         candidates: set[int] = set(self._scan)
         for lookup in self._lookups:
-            lookup(lead, candidates)
+            lookup(values, candidates)
+        if self._grid is not None:
+            self._near(lead, candidates)
         for i in candidates:
             if i in found:
                 continue
             territory = compiled[i]
-            if territory.first_day <= on <= territory.last_day and territory.covers_by_rule(
-                lead, keyed=True
+            if territory.direct or (
+                territory.first_day <= on <= territory.last_day
+                and territory.covers_by_rule(lead, keyed=True)
             ):
                 found[i] = territory.matches[_RULE]
-        return self._finish(lead, on, found)
+        if not found:
+            return self._finish(lead, on, found)
+        if len(found) == 1:
+            return list(found.values())
+        return [found[i] for i in sorted(found)]
 
 
-def _build_lookups(chosen: dict[int, list[Key]]) -> list[Lookup]:
-    """The look-up functions serving every chosen key (composite keys as nested look-ups)."""
+def _build_lookups(chosen: dict[int, list[Key]], slots: dict[str, int]) -> list[Lookup]:
+    """The look-up functions serving every chosen key but circles (composite keys as nested
+    look-ups). Each reads its field from the lead's values at the position *slots* gives the
+    field (added there when new), so a field is read once per lead however many look-ups use
+    it."""
     eq: dict[tuple[str, Kind], dict[Any, list[int]]] = {}
     contains: dict[tuple[str, Kind], dict[Any, list[int]]] = {}
     prefixes: dict[str, dict[str, list[int]]] = {}
     ranges: dict[str, list[tuple[Any, bool, Any, bool, int]]] = {}
     nested: dict[tuple[str, Kind], dict[Any, dict[int, list[Key]]]] = {}
-    grid: GeoGrid | None = None
     for order in sorted(chosen):
         for key in chosen[order]:
             table = key[0]
@@ -614,84 +644,122 @@ def _build_lookups(chosen: dict[int, list[Key]]) -> list[Lookup]:
                 outer = key[1]
                 by_value = nested.setdefault((outer[1], outer[2]), {})
                 by_value.setdefault(outer[3], {}).setdefault(order, []).append(key[2])
-            else:
+            # Circles are served by the index's grid (see _build_grid); composite keys
+            # never hold one.
+
+    def slot(path: str) -> int:
+        return slots.setdefault(path, len(slots))
+
+    lookups: list[Lookup] = []
+    for (path, kind), values in sorted(eq.items(), key=_by_field):
+        lookups.append(_eq_lookup(slot(path), kind, values))
+    for (path, kind), values in sorted(contains.items(), key=_by_field):
+        lookups.append(_contains_lookup(slot(path), kind, values))
+    for path, table in sorted(prefixes.items()):
+        lookups.append(_prefix_lookup(slot(path), table))
+    for path, intervals in sorted(ranges.items()):
+        lookups.append(_range_lookup(slot(path), _Ranges(intervals)))
+    for (path, kind), inner in sorted(nested.items(), key=_by_field):
+        at = slot(path)
+        subs = {value: _build_lookups(sub, slots) for value, sub in inner.items()}
+        lookups.append(_nested_lookup(at, kind, subs))
+    return lookups
+
+
+def _build_grid(chosen: dict[int, list[Key]]) -> GeoGrid | None:
+    """The grid of the circles among the chosen keys (``None`` without any)."""
+    grid: GeoGrid | None = None
+    for order in sorted(chosen):
+        for key in chosen[order]:
+            if key[0] == "geo":
                 if grid is None:
                     grid = GeoGrid()
                 circle: GeoCircle = key[1]
                 grid.add(order, circle)
-    lookups: list[Lookup] = []
-    for (path, kind), values in sorted(eq.items(), key=_by_field):
-        lookups.append(_eq_lookup(path, kind, values))
-    for (path, kind), values in sorted(contains.items(), key=_by_field):
-        lookups.append(_contains_lookup(path, kind, values))
-    for path, table in sorted(prefixes.items()):
-        lookups.append(_prefix_lookup(path, table))
-    for path, intervals in sorted(ranges.items()):
-        lookups.append(_range_lookup(path, _Ranges(intervals)))
-    for (path, kind), inner in sorted(nested.items(), key=_by_field):
-        subs = {value: _build_lookups(sub) for value, sub in inner.items()}
-        lookups.append(_nested_lookup(path, kind, subs))
-    if grid is not None:
-        lookups.append(_geo_lookup(grid))
-    return lookups
+    return grid
+
+
+def _reader(paths: tuple[str, ...]) -> Callable[[Any], Sequence[Any]]:
+    """A function reading every one of *paths* from a lead, as
+    :func:`~prmcore.rules._access.make_resolver` reads each: for an object, one C-level
+    attribute getter for all of them; whenever that cannot give the exact answer (a mapping,
+    a missing attribute or ``None`` on the way, a method), each path's resolver decides."""
+    resolvers = tuple(make_resolver(path) for path in paths)
+    if not paths:
+        return lambda lead: ()
+    getter = operator.attrgetter(*paths)
+    single = len(paths) == 1
+
+    def read(lead: Any) -> Sequence[Any]:
+        if not _is_mapping(type(lead)):
+            try:
+                found = getter(lead)
+            except AttributeError:
+                pass
+            else:
+                values = (found,) if single else found
+                for value in values:
+                    if callable(value):
+                        break
+                else:
+                    return values
+        return [resolve(lead) for resolve in resolvers]
+
+    return read
 
 
 def _by_field(item: tuple[tuple[str, Kind], Any]) -> tuple[str, str]:
     return (item[0][0], item[0][1].value)
 
 
-def _nested_lookup(path: str, kind: Kind, subs: dict[Any, list[Lookup]]) -> Lookup:
-    resolve = make_resolver(path)
+def _nested_lookup(at: int, kind: Kind, subs: dict[Any, list[Lookup]]) -> Lookup:
     norm = normaliser(kind)
 
-    def lookup(lead: Any, found: set[int]) -> None:
-        value = norm(resolve(lead))
+    def lookup(values: Sequence[Any], found: set[int]) -> None:
+        value = norm(values[at])
         if value is not None:
             inner = subs.get(value)
             if inner:
                 for sub in inner:
-                    sub(lead, found)
+                    sub(values, found)
 
     return lookup
 
 
-def _eq_lookup(path: str, kind: Kind, values: dict[Any, list[int]]) -> Lookup:
-    resolve = make_resolver(path)
+def _eq_lookup(at: int, kind: Kind, table: dict[Any, list[int]]) -> Lookup:
     norm = normaliser(kind)
 
-    def lookup(lead: Any, found: set[int]) -> None:
-        value = norm(resolve(lead))
+    def lookup(values: Sequence[Any], found: set[int]) -> None:
+        value = norm(values[at])
         if value is not None:
-            hits = values.get(value)
+            hits = table.get(value)
             if hits:
                 found.update(hits)
 
     return lookup
 
 
-def _contains_lookup(path: str, kind: Kind, values: dict[Any, list[int]]) -> Lookup:
-    resolve = make_resolver(path)
+def _contains_lookup(at: int, kind: Kind, table: dict[Any, list[int]]) -> Lookup:
     norm = normaliser(kind)
 
-    def lookup(lead: Any, found: set[int]) -> None:
-        items = resolve(lead)
+    def lookup(values: Sequence[Any], found: set[int]) -> None:
+        items = values[at]
         if isinstance(items, COLLECTIONS):
             for item in items:
                 value = norm(item)
                 if value is not None:
-                    hits = values.get(value)
+                    hits = table.get(value)
                     if hits:
                         found.update(hits)
 
     return lookup
 
 
-def _prefix_lookup(path: str, table: dict[str, list[int]]) -> Lookup:
-    resolve = make_resolver(path)
+def _prefix_lookup(at: int, table: dict[str, list[int]]) -> Lookup:
     lengths = tuple(sorted({len(p) for p in table}))
 
-    def lookup(lead: Any, found: set[int]) -> None:
-        value = resolve(lead)
+    def lookup(values: Sequence[Any], found: set[int]) -> None:
+        value = values[at]
         if isinstance(value, str) and value:
             size = len(value)
             for n in lengths:
@@ -704,24 +772,14 @@ def _prefix_lookup(path: str, table: dict[str, list[int]]) -> Lookup:
     return lookup
 
 
-def _range_lookup(path: str, ranges: _Ranges) -> Lookup:
-    resolve = make_resolver(path)
+def _range_lookup(at: int, ranges: _Ranges) -> Lookup:
     norm = normaliser(Kind.NUMBER)
 
-    def lookup(lead: Any, found: set[int]) -> None:
-        value = norm(resolve(lead))
+    def lookup(values: Sequence[Any], found: set[int]) -> None:
+        value = norm(values[at])
         if value is not None:
             hits = ranges.lookup(value)
             if hits:
                 found.update(hits)
-
-    return lookup
-
-
-def _geo_lookup(grid: GeoGrid) -> Lookup:
-    def lookup(lead: Any, found: set[int]) -> None:
-        point = _point(lead)
-        if point is not None:
-            found.update(grid.near(*point))
 
     return lookup
