@@ -118,22 +118,21 @@ class _Rotation:
 
 
 # One pool member that passes the gates reading only the partner: partner id, weight,
-# open-lead limit, monthly limit and its load (``None`` without limits).
-_Member = tuple[str, Decimal, "int | None", "int | None", "_Load | None"]
+# open-lead limit and monthly limit (``None`` without limit), and its load.
+_Member = tuple[PartnerId, Decimal, "int | None", "int | None", _Load]
 
 
 class _Pool:
-    """A territory's pool for the batch: the members worth checking per lead."""
+    """A territory's pool for the batch: the members worth checking per lead, the
+    territory's rotation and the reasons given so far (one per winner and match kind)."""
 
-    __slots__ = ("how", "id", "members", "rotation")
+    __slots__ = ("id", "members", "reasons", "rotation")
 
-    def __init__(
-        self, territory_id: str, members: list[_Member], how: dict[MatchKind, str]
-    ) -> None:
+    def __init__(self, territory_id: str, members: list[_Member], rotation: _Rotation) -> None:
         self.id = territory_id
         self.members = members
-        self.how = how
-        self.rotation: _Rotation | None = None
+        self.rotation = rotation
+        self.reasons: dict[MatchKind, dict[str, str]] = {kind: {} for kind in MatchKind}
 
 
 def route_batch(
@@ -143,7 +142,7 @@ def route_batch(
     now: dt.datetime | Callable[[Lead], dt.datetime],
 ) -> list[RoutingDecision]:
     """Route *leads* in order as :meth:`Router.route_many` does (see :func:`supports`)."""
-    from prmcore.lead_routing.router import RoutingDecision, RoutingOutcome
+    from prmcore.lead_routing.router import RoutingOutcome, _decision
 
     gate_types = {type(g) for g in router.gates}
     status_gates = [g for g in router.gates if isinstance(g, StatusGate)]
@@ -159,6 +158,7 @@ def route_batch(
     pools: list[_Pool | None] = [None] * len(territories)
 
     loads: dict[str, _Load] = {}
+    rotations: dict[str, _Rotation] = {}
 
     def load_of(pid: str) -> _Load:
         state = loads.get(pid)
@@ -179,22 +179,25 @@ def route_batch(
                 continue
             if partner is None:
                 if not needs_partner:
-                    members.append((pid, weight, None, None, None))
+                    members.append((pid, weight, None, None, load_of(pid)))
                 continue
             if statuses is not None and partner.status not in statuses:
                 continue
             capacity = partner.capacity
             max_open = capacity.max_open_leads if check_capacity else None
             max_month = capacity.max_leads_per_month if check_capacity else None
-            limited = max_open is not None or max_month is not None
-            members.append((pid, weight, max_open, max_month, load_of(pid) if limited else None))
+            members.append((pid, weight, max_open, max_month, load_of(pid)))
         tid = territory.id
-        name = strategy_names[order]
-        how = {kind: f" ({kind.value}, {name})" for kind in MatchKind}
-        made = pools[order] = _Pool(tid, members, how)
+        rotation = rotations[tid] = _Rotation(data.rotation(tid))
+        made = pools[order] = _Pool(tid, members, rotation)
         return made
 
-    rotations: dict[str, _Rotation] = {}
+    def reason(found: _Pool, winner: str, kind: MatchKind, order: int) -> str:
+        text = found.reasons[kind][winner] = (
+            f"offered to {winner} through {found.id} ({kind.value}, {strategy_names[order]})"
+        )
+        return text
+
     model = router.model
     model_id = model.id
     model_version = model.version
@@ -216,67 +219,61 @@ def route_batch(
             last_moment = moment
         matches = match(lead, day)
         winners = matches if len(matches) == 1 else resolve(matches, policy)
-        rejected: list[str] = []
         decision = None
         for m in winners:
             order = m.order
             found = pools[order]
             if found is None:
                 found = pool(order)
-            eligible: list[tuple[str, Decimal]] = []
-            for pid, weight, max_open, max_month, state in found.members:
-                if state is not None:
-                    if max_open is not None and state.open >= max_open:
-                        continue
-                    if max_month is not None and state.in_period(period) >= max_month:
-                        continue
-                eligible.append((pid, weight))
-            tid = found.id
-            if not eligible:
-                rejected.append(tid)
-                continue
             rotation = found.rotation
-            if rotation is None:
-                rotation = found.rotation = rotations[tid] = _Rotation(data.rotation(tid))
             currents = rotation.currents
-            best = None
-            winner = ""
+            best: Decimal | None = None
+            winner: str = ""
+            chosen: _Load | None = None
             total = _ZERO
-            # A candidate's score (counter plus weight) is also its new counter.
-            for pid, weight in eligible:
+            # One pass: a member within its limits is eligible; its score (counter plus
+            # weight) is also its new counter, and the best score wins (ties: partner id).
+            for pid, weight, max_open, max_month, state in found.members:
+                if max_open is not None and state.open >= max_open:
+                    continue
+                if max_month is not None and state.in_period(period) >= max_month:
+                    continue
                 score = currents[pid] = currents.get(pid, _ZERO) + weight
                 total += weight
                 if best is None or score > best or (score == best and pid < winner):
                     best = score
                     winner = pid
+                    chosen = state
+            if chosen is None:
+                continue
             currents[winner] -= total
             assigned = rotation.assigned
             assigned[winner] = assigned.get(winner, 0) + 1
             rotation.offers += 1
-            load_of(winner).offer(period)
-            decision = RoutingDecision(
-                lead.id,
-                offered,
-                PartnerId(winner),
-                tid,
-                f"offered to {winner} through {tid}{found.how[m.kind]}",
-                model_id,
-                model_version,
-            )
+            if chosen.pending_period is period:
+                chosen.open += 1
+                chosen.offers += 1
+                chosen.pending += 1
+            else:
+                chosen.offer(period)
+            kind = m.kind
+            text = found.reasons[kind].get(winner)
+            if text is None:
+                text = reason(found, winner, kind, order)
+            decision = _decision(lead.id, offered, winner, found.id, text, model_id, model_version)
             break
         if decision is None:
             if not winners:
-                reason = "no territory covers the lead and there is no catch-all"
+                text = "no territory covers the lead and there is no catch-all"
             else:
-                reason = f"no eligible partner in {', '.join(rejected)}"
-            decision = RoutingDecision(
-                lead.id, unroutable, None, None, reason, model_id, model_version
-            )
+                rejected = ", ".join(territories[m.order].id for m in winners)
+                text = f"no eligible partner in {rejected}"
+            decision = _decision(lead.id, unroutable, None, None, text, model_id, model_version)
         append(decision)
     for tid, rotation in rotations.items():
         if rotation.offers:
             data.rotations[tid] = rotation.final()
-    for pid, state in loads.items():
+    for partner_id, state in loads.items():
         if state.offers:
-            data.loads[pid] = state.final()
+            data.loads[partner_id] = state.final()
     return out

@@ -161,6 +161,42 @@ class RoutingDecision:
         }
 
 
+def _slot_setters() -> tuple[Callable[[RoutingDecision, Any], None], ...]:
+    return tuple(getattr(RoutingDecision, a.name).__set__ for a in attrs.fields(RoutingDecision))
+
+
+(_lead_id, _outcome, _partner_id, _territory_id, _reason, _model_id, _model_version, _attempt,
+ _rotation, _load, _trace) = _slot_setters()  # fmt: skip
+_new = object.__new__
+
+
+def _decision(
+    lead_id: str,
+    outcome: RoutingOutcome,
+    partner_id: str | None,
+    territory_id: str | None,
+    reason: str,
+    model_id: str,
+    model_version: int,
+) -> RoutingDecision:
+    """``RoutingDecision(lead_id, outcome, partner_id, territory_id, reason, model_id,
+    model_version)`` for the batch path, built through the slots (the class has no
+    converters or validators, so the result is the same, in about half the time)."""
+    decision: RoutingDecision = _new(RoutingDecision)
+    _lead_id(decision, lead_id)
+    _outcome(decision, outcome)
+    _partner_id(decision, partner_id)
+    _territory_id(decision, territory_id)
+    _reason(decision, reason)
+    _model_id(decision, model_id)
+    _model_version(decision, model_version)
+    _attempt(decision, 1)
+    _rotation(decision, None)
+    _load(decision, None)
+    _trace(decision, None)
+    return decision
+
+
 def _policy_text(model: TerritoryModel) -> str:
     policy = model.policy
     if policy.kind is PolicyKind.RANK:
