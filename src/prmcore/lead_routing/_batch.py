@@ -20,7 +20,13 @@ from prmcore.domain import Lead, PartnerStatus
 from prmcore.domain.ids import PartnerId
 from prmcore.lead_routing.gates import CapacityGate, DeclinedGate, StatusGate, WeightGate
 from prmcore.lead_routing.resolution import resolve
-from prmcore.lead_routing.state import PartnerLoad, PeriodCount, RotationState, _fast
+from prmcore.lead_routing.state import (
+    PartnerLoad,
+    PeriodCount,
+    RotationState,
+    _periods_after,
+    _rotation,
+)
 from prmcore.lead_routing.strategies import SmoothWeightedRoundRobin, Strategy, TieBreak
 from prmcore.lead_routing.territory_index import MatchKind
 
@@ -49,21 +55,39 @@ def _plain(strategy: Strategy) -> bool:
 
 
 class _Load:
-    """A partner's load while the batch runs."""
+    """A partner's load while the batch runs, with the limits the capacity gate puts on it
+    (``None`` for none)."""
 
-    __slots__ = ("base", "offers", "open", "pending", "pending_period", "periods")
+    __slots__ = (
+        "base",
+        "max_month",
+        "max_open",
+        "offers",
+        "open",
+        "pending",
+        "pending_period",
+        "periods",
+        "pid",
+    )
 
-    def __init__(self, base: PartnerLoad) -> None:
-        self.base = base
-        self.open = base.open
+    def __init__(
+        self, pid: PartnerId, base: PartnerLoad | None, max_open: int | None, max_month: int | None
+    ) -> None:
+        self.pid = pid
+        self.base = base  # None: no stored load, an empty one
+        self.max_open = max_open
+        self.max_month = max_month
+        self.open = base.open if base is not None else 0
         self.offers = 0
-        self.periods: tuple[PeriodCount, ...] = base.periods
+        self.periods: tuple[PeriodCount, ...] = base.periods if base is not None else ()
         self.pending_period = ""
         self.pending = 0
 
     def flush(self) -> tuple[PeriodCount, ...]:
         if self.pending:
-            self.periods = _periods_plus(self.base, self.periods, self.pending_period, self.pending)
+            # *pending* offers in a row in one month change the counts as as many single
+            # offers do.
+            self.periods = _periods_after(self.periods, self.pending_period, self.pending)
             self.pending = 0
         return self.periods
 
@@ -82,57 +106,53 @@ class _Load:
         self.pending += 1
 
     def final(self) -> PartnerLoad:
-        return self.base._fast_copy(
+        base = self.base if self.base is not None else PartnerLoad.empty(self.pid)
+        return base._fast_copy(
             open=self.open,
-            offered=self.base.offered + self.offers,
+            offered=base.offered + self.offers,
             periods=self.flush(),
-            version=self.base.version + self.offers,
+            version=base.version + self.offers,
         )
-
-
-def _periods_plus(
-    base: PartnerLoad, periods: tuple[PeriodCount, ...], period: str, count: int
-) -> tuple[PeriodCount, ...]:
-    # *count* offers in a row in one month change the counts as *count* single offers do.
-    holder = base._fast_copy(periods=periods)
-    return holder._periods_plus(period, count)
-
-
-class _Rotation:
-    """A territory's rotation while the batch runs."""
-
-    __slots__ = ("assigned", "base", "currents", "offers")
-
-    def __init__(self, base: RotationState) -> None:
-        self.base = base
-        self.currents = base.currents()
-        self.assigned = base.assigned()
-        self.offers = 0
-
-    def final(self) -> RotationState:
-        state = self.base.with_values(self.currents, self.assigned)
-        result: RotationState = _fast(
-            RotationState, id=state.id, entries=state.entries, version=state.version + self.offers
-        )
-        return result
-
-
-# One pool member that passes the gates reading only the partner: partner id, weight,
-# open-lead limit and monthly limit (``None`` without limit), and its load.
-_Member = tuple[PartnerId, Decimal, "int | None", "int | None", _Load]
 
 
 class _Pool:
-    """A territory's pool for the batch: the members worth checking per lead, the
-    territory's rotation and the reasons given so far (one per winner and match kind)."""
+    """A territory's pool for the batch: the loads (with limits) and weights of the members
+    worth checking per lead, the territory's rotation counters, and the reasons given so
+    far for the match kind that first chose the territory, by winner."""
 
-    __slots__ = ("id", "members", "reasons", "rotation")
+    __slots__ = (
+        "assigned",
+        "base",
+        "currents",
+        "id",
+        "kind",
+        "loads",
+        "offers",
+        "reasons",
+        "weights",
+    )
 
-    def __init__(self, territory_id: str, members: list[_Member], rotation: _Rotation) -> None:
+    def __init__(
+        self,
+        territory_id: str,
+        loads: list[_Load],
+        weights: list[Decimal],
+        base: RotationState | None,
+        kind: MatchKind,
+    ) -> None:
         self.id = territory_id
-        self.members = members
-        self.rotation = rotation
-        self.reasons: dict[MatchKind, dict[str, str]] = {kind: {} for kind in MatchKind}
+        self.loads = loads
+        self.weights = weights
+        self.base = base  # None: no stored rotation, an empty one
+        self.currents = base.currents() if base is not None else {}
+        self.assigned = base.assigned() if base is not None else {}
+        self.offers = 0
+        self.kind = kind
+        self.reasons: dict[str, str] = {}
+
+    def final(self) -> RotationState:
+        version = self.base.version if self.base is not None else 0
+        return _rotation(self.id, self.currents, self.assigned, version + self.offers)
 
 
 def route_batch(
@@ -142,7 +162,7 @@ def route_batch(
     now: dt.datetime | Callable[[Lead], dt.datetime],
 ) -> list[RoutingDecision]:
     """Route *leads* in order as :meth:`Router.route_many` does (see :func:`supports`)."""
-    from prmcore.lead_routing.router import RoutingOutcome, _decision
+    from prmcore.lead_routing.router import InMemoryRoutingData, RoutingOutcome, _decision
 
     gate_types = {type(g) for g in router.gates}
     status_gates = [g for g in router.gates if isinstance(g, StatusGate)]
@@ -156,19 +176,27 @@ def route_batch(
     territories = router._territories
     strategy_names = [s.name for s in router._strategy_of]
     pools: list[_Pool | None] = [None] * len(territories)
-
+    # The stored state is read from the dicts (no empty state is made for what is not
+    # stored) unless a subclass reads it another way.
+    plain = (
+        type(data).load is InMemoryRoutingData.load
+        and type(data).rotation is InMemoryRoutingData.rotation
+    )
+    stored_loads = data.loads
+    stored_rotations = data.rotations
     loads: dict[str, _Load] = {}
-    rotations: dict[str, _Rotation] = {}
 
-    def load_of(pid: str) -> _Load:
+    def load_of(pid: PartnerId, max_open: int | None, max_month: int | None) -> _Load:
         state = loads.get(pid)
         if state is None:
-            state = loads[pid] = _Load(data.load(pid))
+            base = stored_loads.get(pid) if plain else data.load(pid)
+            state = loads[pid] = _Load(pid, base, max_open, max_month)
         return state
 
-    def pool(order: int) -> _Pool:
+    def pool(order: int, kind: MatchKind) -> _Pool:
         territory = territories[order]
-        members: list[_Member] = []
+        members: list[_Load] = []
+        weights: list[Decimal] = []
         for member in territory.members:
             pid = member.partner_id
             partner = partners.get(pid)
@@ -179,24 +207,24 @@ def route_batch(
                 continue
             if partner is None:
                 if not needs_partner:
-                    members.append((pid, weight, None, None, load_of(pid)))
+                    members.append(load_of(pid, None, None))
+                    weights.append(weight)
                 continue
             if statuses is not None and partner.status not in statuses:
                 continue
-            capacity = partner.capacity
-            max_open = capacity.max_open_leads if check_capacity else None
-            max_month = capacity.max_leads_per_month if check_capacity else None
-            members.append((pid, weight, max_open, max_month, load_of(pid)))
+            if check_capacity:
+                capacity = partner.capacity
+                members.append(load_of(pid, capacity.max_open_leads, capacity.max_leads_per_month))
+            else:
+                members.append(load_of(pid, None, None))
+            weights.append(weight)
         tid = territory.id
-        rotation = rotations[tid] = _Rotation(data.rotation(tid))
-        made = pools[order] = _Pool(tid, members, rotation)
+        base = stored_rotations.get(tid) if plain else data.rotation(tid)
+        made = pools[order] = _Pool(tid, members, weights, base, kind)
         return made
 
     def reason(found: _Pool, winner: str, kind: MatchKind, order: int) -> str:
-        text = found.reasons[kind][winner] = (
-            f"offered to {winner} through {found.id} ({kind.value}, {strategy_names[order]})"
-        )
-        return text
+        return f"offered to {winner} through {found.id} ({kind.value}, {strategy_names[order]})"
 
     model = router.model
     model_id = model.id
@@ -224,20 +252,22 @@ def route_batch(
             order = m.order
             found = pools[order]
             if found is None:
-                found = pool(order)
-            rotation = found.rotation
-            currents = rotation.currents
+                found = pool(order, m.kind)
+            currents = found.currents
             best: Decimal | None = None
-            winner: str = ""
             chosen: _Load | None = None
+            winner = ""
             total = _ZERO
             # One pass: a member within its limits is eligible; its score (counter plus
             # weight) is also its new counter, and the best score wins (ties: partner id).
-            for pid, weight, max_open, max_month, state in found.members:
-                if max_open is not None and state.open >= max_open:
+            for state, weight in zip(found.loads, found.weights, strict=True):
+                limit = state.max_open
+                if limit is not None and state.open >= limit:
                     continue
-                if max_month is not None and state.in_period(period) >= max_month:
+                limit = state.max_month
+                if limit is not None and state.in_period(period) >= limit:
                     continue
+                pid = state.pid
                 score = currents[pid] = currents.get(pid, _ZERO) + weight
                 total += weight
                 if best is None or score > best or (score == best and pid < winner):
@@ -247,9 +277,9 @@ def route_batch(
             if chosen is None:
                 continue
             currents[winner] -= total
-            assigned = rotation.assigned
+            assigned = found.assigned
             assigned[winner] = assigned.get(winner, 0) + 1
-            rotation.offers += 1
+            found.offers += 1
             if chosen.pending_period is period:
                 chosen.open += 1
                 chosen.offers += 1
@@ -257,8 +287,11 @@ def route_batch(
             else:
                 chosen.offer(period)
             kind = m.kind
-            text = found.reasons[kind].get(winner)
-            if text is None:
+            if kind is found.kind:
+                text = found.reasons.get(winner)
+                if text is None:
+                    text = found.reasons[winner] = reason(found, winner, kind, order)
+            else:
                 text = reason(found, winner, kind, order)
             decision = _decision(lead.id, offered, winner, found.id, text, model_id, model_version)
             break
@@ -270,10 +303,10 @@ def route_batch(
                 text = f"no eligible partner in {rejected}"
             decision = _decision(lead.id, unroutable, None, None, text, model_id, model_version)
         append(decision)
-    for tid, rotation in rotations.items():
-        if rotation.offers:
-            data.rotations[tid] = rotation.final()
+    for made in pools:
+        if made is not None and made.offers:
+            stored_rotations[made.id] = made.final()
     for partner_id, state in loads.items():
         if state.offers:
-            data.loads[partner_id] = state.final()
+            stored_loads[partner_id] = state.final()
     return out

@@ -15,6 +15,8 @@ from prmcore.lead_routing.territory_index import MatchKind, TerritoryMatch
 
 __all__ = ["resolve"]
 
+_NAMED = MatchKind.NAMED_ACCOUNT
+
 
 def _first_match_key(m: TerritoryMatch) -> tuple[int, int]:
     return (m.priority, m.order)
@@ -41,10 +43,33 @@ def resolve(matches: Sequence[TerritoryMatch], policy: ResolutionPolicy) -> list
     """
     if not matches:
         return []
-    named = [m for m in matches if m.kind is MatchKind.NAMED_ACCOUNT]
-    pool = named or list(matches)
+    if len(matches) == 1:
+        return [matches[0]]
+    pool: Sequence[TerritoryMatch] = matches
+    for m in matches:
+        if m.kind is _NAMED:
+            pool = [m for m in matches if m.kind is _NAMED]
+            break
     if policy.kind is PolicyKind.FIRST_MATCH:
         return [min(pool, key=_first_match_key)]
     if policy.kind is PolicyKind.MOST_SPECIFIC or policy.winners == 1:
-        return [min(pool, key=_specific_key)]
+        return [_most_specific(pool)]
     return sorted(pool, key=_specific_key)[: policy.winners]
+
+
+def _most_specific(pool: Sequence[TerritoryMatch]) -> TerritoryMatch:
+    # min(pool, key=_specific_key) without building the keys: deepest, then most specific,
+    # then lowest priority, then first in the model (the first of equals stays).
+    best = pool[0]
+    for m in pool[1:]:
+        if m.depth != best.depth:
+            better = m.depth > best.depth
+        elif m.specificity != best.specificity:
+            better = m.specificity > best.specificity
+        elif m.priority != best.priority:
+            better = m.priority < best.priority
+        else:
+            better = m.order < best.order
+        if better:
+            best = m
+    return best

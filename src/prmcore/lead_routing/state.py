@@ -111,14 +111,7 @@ class RotationState(Validated):
         self, currents: Mapping[str, Decimal], assigned: Mapping[str, int]
     ) -> RotationState:
         """A copy (at the same version) holding *currents* and *assigned*."""
-        ids = sorted(currents.keys() | assigned.keys())
-        # Counters and counts computed from a valid state are valid: skip re-checking them.
-        entries = tuple(_entry(pid, currents.get(pid, _ZERO), assigned.get(pid, 0)) for pid in ids)
-        result = _NEW(RotationState)
-        _SET(result, "id", self.id)
-        _SET(result, "entries", entries)
-        _SET(result, "version", self.version)
-        return result
+        return _rotation(self.id, currents, assigned, self.version)
 
     @classmethod
     def empty(cls, territory_id: str) -> RotationState:
@@ -132,6 +125,20 @@ class RotationState(Validated):
             RotationState, id=self.id, entries=self.entries, version=self.version + 1
         )
         return result
+
+
+def _rotation(
+    territory_id: str, currents: Mapping[str, Decimal], assigned: Mapping[str, int], version: int
+) -> RotationState:
+    """The rotation of *territory_id* holding *currents* and *assigned*, at *version*."""
+    ids = sorted(currents.keys() | assigned.keys())
+    # Counters and counts computed from a valid state are valid: skip re-checking them.
+    entries = tuple(_entry(pid, currents.get(pid, _ZERO), assigned.get(pid, 0)) for pid in ids)
+    result: RotationState = _NEW(RotationState)
+    _SET(result, "id", territory_id)
+    _SET(result, "entries", entries)
+    _SET(result, "version", version)
+    return result
 
 
 @attrs.frozen
@@ -209,16 +216,7 @@ class PartnerLoad(Validated):
         return 0
 
     def _periods_plus(self, period: str, delta: int) -> tuple[PeriodCount, ...]:
-        periods = self.periods
-        if periods and periods[-1].period == period:  # the usual case: this month again
-            count = max(0, periods[-1].count + delta)
-            last: PeriodCount = _fast(PeriodCount, period=period, count=count)
-            return (*periods[:-1], last)
-        counts = {p.period: p.count for p in periods}
-        counts[period] = max(0, counts.get(period, 0) + delta)
-        kept = sorted(counts.items())[-_KEEP_PERIODS:]
-        with trusted_construction():
-            return tuple(PeriodCount(p, n) for p, n in kept)
+        return _periods_after(self.periods, period, delta)
 
     def _fast_copy(self, **changes: Any) -> PartnerLoad:
         obj = _NEW(PartnerLoad)
@@ -242,9 +240,7 @@ class PartnerLoad(Validated):
     @classmethod
     def empty(cls, partner_id: str) -> PartnerLoad:
         """A fresh load at version 0 (*partner_id* is trusted to be an id)."""
-        values = {a.name: a.default for a in attrs.fields(cls)}
-        values["id"] = partner_id
-        result: PartnerLoad = _fast(cls, **values)
+        result: PartnerLoad = _fast(cls, **_EMPTY_LOAD, id=partner_id)
         return result
 
     def bumped(self) -> PartnerLoad:
@@ -284,4 +280,25 @@ class PartnerLoad(Validated):
 
 
 _LOAD_FIELDS: tuple[str, ...] = tuple(a.name for a in attrs.fields(PartnerLoad))
+_EMPTY_LOAD: dict[str, Any] = {
+    a.name: a.default for a in attrs.fields(PartnerLoad) if a.name != "id"
+}
+
+
+def _periods_after(
+    periods: tuple[PeriodCount, ...], period: str, delta: int
+) -> tuple[PeriodCount, ...]:
+    """The monthly counts *periods* after adding *delta* to month *period* (never below
+    zero; the last 13 months are kept)."""
+    if periods and periods[-1].period == period:  # the usual case: this month again
+        count = max(0, periods[-1].count + delta)
+        last: PeriodCount = _fast(PeriodCount, period=period, count=count)
+        return (*periods[:-1], last)
+    counts = {p.period: p.count for p in periods}
+    counts[period] = max(0, counts.get(period, 0) + delta)
+    kept = sorted(counts.items())[-_KEEP_PERIODS:]
+    with trusted_construction():
+        return tuple(PeriodCount(p, n) for p, n in kept)
+
+
 _COUNTERS: tuple[str, ...] = ("accepted", "declined", "expired", "won", "lost")

@@ -111,6 +111,7 @@ class _Compiled:
         "priority",
         "residual",
         "rule",
+        "rule_match",
         "specificity",
         "territory_id",
         "trivial",
@@ -148,6 +149,7 @@ class _Compiled:
             )
             for kind in MatchKind
         }
+        self.rule_match = self.matches[MatchKind.RULE]
 
     def in_force(self, day: dt.date) -> bool:
         return self.first_day <= day <= self.last_day
@@ -174,6 +176,24 @@ class _Compiled:
                 if not circle.contains(*point):
                     return False
         return not self.excluded(lead)
+
+    def covers_keyed(self, lead: Any) -> bool:
+        """``covers_by_rule(lead, keyed=True)`` for a territory found through the index
+        (which has a rule)."""
+        residual = self.residual
+        if residual is not None and not residual(lead):
+            return False
+        if self.circles:
+            point = _point(lead)
+            if point is None:
+                return False
+            for circle in self.circles:
+                if not circle.contains(*point):
+                    return False
+        for exclude in self.excludes:  # noqa: SIM110 - a plain loop is faster than any()
+            if exclude(lead):
+                return False
+        return True
 
     def match(self, kind: MatchKind) -> TerritoryMatch:
         return self.matches[kind]
@@ -585,6 +605,15 @@ class TerritoryIndex(_Matcher):
         self._near(lead, found)
         return sorted(found)
 
+    def _named_from(self, account: Any, domain: Any, on: dt.date, found: dict[int, Any]) -> None:
+        # As _named_matches, from the values read for the lead.
+        for table, key in ((self._accounts, account), (self._domains, domain)):
+            if isinstance(key, str):
+                for i in table.get(key, ()):
+                    compiled = self._compiled[i]
+                    if compiled.first_day <= on <= compiled.last_day:
+                        found[i] = compiled.matches[MatchKind.NAMED_ACCOUNT]
+
     def _near(self, lead: Any, found: set[int]) -> None:
         if self._grid is not None:
             point = _point(lead)
@@ -595,9 +624,11 @@ class TerritoryIndex(_Matcher):
         """The territories covering *lead* on day *on*, in model order: named-account and
         rule matches, or else the catch-alls that do not exclude it. The same as
         :meth:`BruteForceMatcher.match`, found faster."""
-        found = self._named_matches(lead, on) if self._has_named else {}
-        compiled = self._compiled
         values = self._read(lead)
+        found: dict[int, TerritoryMatch] = {}
+        if self._has_named:
+            self._named_from(values[-2], values[-1], on, found)
+        compiled = self._compiled
         candidates: set[int] = set(self._scan)
         for lookup in self._lookups:
             lookup(values, candidates)
@@ -608,10 +639,9 @@ class TerritoryIndex(_Matcher):
                 continue
             territory = compiled[i]
             if territory.direct or (
-                territory.first_day <= on <= territory.last_day
-                and territory.covers_by_rule(lead, keyed=True)
+                territory.first_day <= on <= territory.last_day and territory.covers_keyed(lead)
             ):
-                found[i] = territory.matches[_RULE]
+                found[i] = territory.rule_match
         if not found:
             return self._finish(lead, on, found)
         if len(found) == 1:
@@ -681,29 +711,27 @@ def _build_grid(chosen: dict[int, list[Key]]) -> GeoGrid | None:
 
 def _reader(paths: tuple[str, ...]) -> Callable[[Any], Sequence[Any]]:
     """A function reading every one of *paths* from a lead, as
-    :func:`~prmcore.rules._access.make_resolver` reads each: for an object, one C-level
-    attribute getter for all of them; whenever that cannot give the exact answer (a mapping,
-    a missing attribute or ``None`` on the way, a method), each path's resolver decides."""
+    :func:`~prmcore.rules._access.make_resolver` reads each, then its account id and domain
+    (the last two values; strings, or anything else for none). For an object, one C-level
+    attribute getter reads all of them; whenever that cannot give the exact answer (a
+    mapping, a missing attribute or ``None`` on the way, a method), each path's resolver and
+    the named-account reading decide."""
     resolvers = tuple(make_resolver(path) for path in paths)
-    if not paths:
-        return lambda lead: ()
-    getter = operator.attrgetter(*paths)
-    single = len(paths) == 1
+    getter = operator.attrgetter(*paths, "account_id", "domain")
 
     def read(lead: Any) -> Sequence[Any]:
         if not _is_mapping(type(lead)):
             try:
-                found = getter(lead)
+                values: tuple[Any, ...] = getter(lead)
             except AttributeError:
                 pass
             else:
-                values = (found,) if single else found
                 for value in values:
                     if callable(value):
                         break
                 else:
                     return values
-        return [resolve(lead) for resolve in resolvers]
+        return [*(resolve(lead) for resolve in resolvers), *_named(lead)]
 
     return read
 
@@ -713,6 +741,17 @@ def _by_field(item: tuple[tuple[str, Kind], Any]) -> tuple[str, str]:
 
 
 def _nested_lookup(at: int, kind: Kind, subs: dict[Any, list[Lookup]]) -> Lookup:
+    if kind is Kind.STR:
+        # normaliser(Kind.STR) inlined: a non-empty string is its own key.
+        def text_lookup(values: Sequence[Any], found: set[int]) -> None:
+            value = values[at]
+            if isinstance(value, str) and value:
+                inner = subs.get(value)
+                if inner:
+                    for sub in inner:
+                        sub(values, found)
+
+        return text_lookup
     norm = normaliser(kind)
 
     def lookup(values: Sequence[Any], found: set[int]) -> None:
@@ -727,6 +766,16 @@ def _nested_lookup(at: int, kind: Kind, subs: dict[Any, list[Lookup]]) -> Lookup
 
 
 def _eq_lookup(at: int, kind: Kind, table: dict[Any, list[int]]) -> Lookup:
+    if kind is Kind.STR:
+        # normaliser(Kind.STR) inlined: a non-empty string is its own key.
+        def text_lookup(values: Sequence[Any], found: set[int]) -> None:
+            value = values[at]
+            if isinstance(value, str) and value:
+                hits = table.get(value)
+                if hits:
+                    found.update(hits)
+
+        return text_lookup
     norm = normaliser(kind)
 
     def lookup(values: Sequence[Any], found: set[int]) -> None:
