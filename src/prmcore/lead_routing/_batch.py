@@ -24,6 +24,7 @@ from prmcore.lead_routing.state import (
     PartnerLoad,
     PeriodCount,
     RotationState,
+    _load_after_offers,
     _periods_after,
     _rotation,
 )
@@ -106,13 +107,7 @@ class _Load:
         self.pending += 1
 
     def final(self) -> PartnerLoad:
-        base = self.base if self.base is not None else PartnerLoad.empty(self.pid)
-        return base._fast_copy(
-            open=self.open,
-            offered=base.offered + self.offers,
-            periods=self.flush(),
-            version=base.version + self.offers,
-        )
+        return _load_after_offers(self.base, self.pid, self.open, self.flush(), self.offers)
 
 
 class _Pool:

@@ -285,15 +285,48 @@ _EMPTY_LOAD: dict[str, Any] = {
 }
 
 
+def _period_count(period: str, count: int) -> PeriodCount:
+    entry: PeriodCount = _NEW(PeriodCount)
+    _SET(entry, "period", period)
+    _SET(entry, "count", count)
+    return entry
+
+
+def _load_after_offers(
+    base: PartnerLoad | None,
+    partner_id: str,
+    open_leads: int,
+    periods: tuple[PeriodCount, ...],
+    offers: int,
+) -> PartnerLoad:
+    """*base* (``None``: an empty load of *partner_id*) after *offers* offers, with
+    *open_leads* open and the monthly counts *periods*, as many versions higher."""
+    obj: PartnerLoad = _NEW(PartnerLoad)
+    _SET(obj, "id", partner_id)
+    _SET(obj, "open", open_leads)
+    _SET(obj, "periods", periods)
+    if base is None:
+        _SET(obj, "offered", offers)
+        for name in _COUNTERS:
+            _SET(obj, name, 0)
+        _SET(obj, "version", offers)
+    else:
+        _SET(obj, "offered", base.offered + offers)
+        for name in _COUNTERS:
+            _SET(obj, name, getattr(base, name))
+        _SET(obj, "version", base.version + offers)
+    return obj
+
+
 def _periods_after(
     periods: tuple[PeriodCount, ...], period: str, delta: int
 ) -> tuple[PeriodCount, ...]:
     """The monthly counts *periods* after adding *delta* to month *period* (never below
     zero; the last 13 months are kept)."""
-    if periods and periods[-1].period == period:  # the usual case: this month again
-        count = max(0, periods[-1].count + delta)
-        last: PeriodCount = _fast(PeriodCount, period=period, count=count)
-        return (*periods[:-1], last)
+    if not periods:  # a partner's first month
+        return (_period_count(period, max(0, delta)),)
+    if periods[-1].period == period:  # the usual case: this month again
+        return (*periods[:-1], _period_count(period, max(0, periods[-1].count + delta)))
     counts = {p.period: p.count for p in periods}
     counts[period] = max(0, counts.get(period, 0) + delta)
     kept = sorted(counts.items())[-_KEEP_PERIODS:]
