@@ -681,18 +681,19 @@ def _build_lookups(chosen: dict[int, list[Key]], slots: dict[str, int]) -> list[
         return slots.setdefault(path, len(slots))
 
     lookups: list[Lookup] = []
-    for (path, kind), values in sorted(eq.items(), key=_by_field):
-        lookups.append(_eq_lookup(slot(path), kind, values))
+    # One look-up per field serves its exact values and the composite keys they start.
+    for path, kind in sorted(eq.keys() | nested.keys(), key=lambda k: (k[0], k[1].value)):
+        at = slot(path)
+        subs = {
+            value: _build_lookups(sub, slots) for value, sub in nested.get((path, kind), {}).items()
+        }
+        lookups.append(_eq_lookup(at, kind, eq.get((path, kind), {}), subs))
     for (path, kind), values in sorted(contains.items(), key=_by_field):
         lookups.append(_contains_lookup(slot(path), kind, values))
     for path, table in sorted(prefixes.items()):
         lookups.append(_prefix_lookup(slot(path), table))
     for path, intervals in sorted(ranges.items()):
         lookups.append(_range_lookup(slot(path), _Ranges(intervals)))
-    for (path, kind), inner in sorted(nested.items(), key=_by_field):
-        at = slot(path)
-        subs = {value: _build_lookups(sub, slots) for value, sub in inner.items()}
-        lookups.append(_nested_lookup(at, kind, subs))
     return lookups
 
 
@@ -740,14 +741,25 @@ def _by_field(item: tuple[tuple[str, Kind], Any]) -> tuple[str, str]:
     return (item[0][0], item[0][1].value)
 
 
-def _nested_lookup(at: int, kind: Kind, subs: dict[Any, list[Lookup]]) -> Lookup:
+def _eq_lookup(
+    at: int, kind: Kind, hits: dict[Any, list[int]], subs: dict[Any, list[Lookup]]
+) -> Lookup:
+    """The look-up of a field's exact values: the territories keyed by the lead's value
+    (*hits*), and the look-ups of the composite keys it starts (*subs*)."""
+    table = {
+        value: (tuple(hits.get(value, ())), tuple(subs.get(value, ())))
+        for value in hits.keys() | subs.keys()
+    }
     if kind is Kind.STR:
         # normaliser(Kind.STR) inlined: a non-empty string is its own key.
         def text_lookup(values: Sequence[Any], found: set[int]) -> None:
             value = values[at]
             if isinstance(value, str) and value:
-                inner = subs.get(value)
-                if inner:
+                entry = table.get(value)
+                if entry is not None:
+                    keyed, inner = entry
+                    if keyed:
+                        found.update(keyed)
                     for sub in inner:
                         sub(values, found)
 
@@ -757,33 +769,13 @@ def _nested_lookup(at: int, kind: Kind, subs: dict[Any, list[Lookup]]) -> Lookup
     def lookup(values: Sequence[Any], found: set[int]) -> None:
         value = norm(values[at])
         if value is not None:
-            inner = subs.get(value)
-            if inner:
+            entry = table.get(value)
+            if entry is not None:
+                keyed, inner = entry
+                if keyed:
+                    found.update(keyed)
                 for sub in inner:
                     sub(values, found)
-
-    return lookup
-
-
-def _eq_lookup(at: int, kind: Kind, table: dict[Any, list[int]]) -> Lookup:
-    if kind is Kind.STR:
-        # normaliser(Kind.STR) inlined: a non-empty string is its own key.
-        def text_lookup(values: Sequence[Any], found: set[int]) -> None:
-            value = values[at]
-            if isinstance(value, str) and value:
-                hits = table.get(value)
-                if hits:
-                    found.update(hits)
-
-        return text_lookup
-    norm = normaliser(kind)
-
-    def lookup(values: Sequence[Any], found: set[int]) -> None:
-        value = norm(values[at])
-        if value is not None:
-            hits = table.get(value)
-            if hits:
-                found.update(hits)
 
     return lookup
 
@@ -805,18 +797,26 @@ def _contains_lookup(at: int, kind: Kind, table: dict[Any, list[int]]) -> Lookup
 
 
 def _prefix_lookup(at: int, table: dict[str, list[int]]) -> Lookup:
-    lengths = tuple(sorted({len(p) for p in table}))
+    """Longest-prefix look-up: each prefix in *table* holds its own territories and those
+    of its shorter prefixes, so the longest prefix of the lead's code found gives them all."""
+    lengths = tuple(sorted({len(p) for p in table}, reverse=True))
+    covering = {
+        prefix: tuple(
+            sorted({i for n in range(len(prefix) + 1) for i in table.get(prefix[:n], ())})
+        )
+        for prefix in table
+    }
 
     def lookup(values: Sequence[Any], found: set[int]) -> None:
         value = values[at]
         if isinstance(value, str) and value:
             size = len(value)
             for n in lengths:
-                if n > size:
-                    break
-                hits = table.get(value[:n])
-                if hits:
-                    found.update(hits)
+                if n <= size:
+                    hits = covering.get(value[:n])
+                    if hits is not None:
+                        found.update(hits)
+                        return
 
     return lookup
 
