@@ -55,20 +55,24 @@ def _plain(strategy: Strategy) -> bool:
     )
 
 
+# The room of a partner without an open-lead limit: more offers than any batch makes.
+_UNLIMITED = 1 << 62
+
+
 class _Load:
-    """A partner's load while the batch runs, with the limits the capacity gate puts on it
-    (``None`` for none)."""
+    """A partner's load while the batch runs: the room left under its open-lead limit and
+    its monthly limit (``None`` for none), as the capacity gate reads them."""
 
     __slots__ = (
         "base",
+        "base_open",
         "max_month",
-        "max_open",
         "offers",
-        "open",
         "pending",
         "pending_period",
         "periods",
         "pid",
+        "room",
     )
 
     def __init__(
@@ -76,9 +80,10 @@ class _Load:
     ) -> None:
         self.pid = pid
         self.base = base  # None: no stored load, an empty one
-        self.max_open = max_open
+        self.base_open = base.open if base is not None else 0
+        # open >= max_open exactly when room <= 0.
+        self.room = _UNLIMITED if max_open is None else max_open - self.base_open
         self.max_month = max_month
-        self.open = base.open if base is not None else 0
         self.offers = 0
         self.periods: tuple[PeriodCount, ...] = base.periods if base is not None else ()
         self.pending_period = ""
@@ -99,7 +104,7 @@ class _Load:
         return 0
 
     def offer(self, period: str) -> None:
-        self.open += 1
+        self.room -= 1
         self.offers += 1
         if self.pending and self.pending_period != period:
             self.flush()
@@ -107,47 +112,56 @@ class _Load:
         self.pending += 1
 
     def final(self) -> PartnerLoad:
-        return _load_after_offers(self.base, self.pid, self.open, self.flush(), self.offers)
+        return _load_after_offers(
+            self.base, self.pid, self.base_open + self.offers, self.flush(), self.offers
+        )
+
+
+class _Seat:
+    """A pool member worth checking: its partner's load, its weight and its round-robin
+    counter (``None`` while the rotation has none for it)."""
+
+    __slots__ = ("current", "first", "load", "pid", "weight")
+
+    def __init__(self, load: _Load, weight: Decimal, current: Decimal | None) -> None:
+        self.load = load
+        self.pid = load.pid
+        self.weight = weight
+        self.first = _ZERO + weight  # the counter after a first score from none
+        self.current = current
 
 
 class _Pool:
-    """A territory's pool for the batch: the loads (with limits) and weights of the members
-    worth checking per lead, the territory's rotation counters, and the reasons given so
-    far for the match kind that first chose the territory, by winner."""
+    """A territory's pool for the batch: its seats, the rotation's other counters and its
+    assignment counts, and the reasons given so far for the match kind that first chose the
+    territory, by winner."""
 
-    __slots__ = (
-        "assigned",
-        "base",
-        "currents",
-        "id",
-        "kind",
-        "loads",
-        "offers",
-        "reasons",
-        "weights",
-    )
+    __slots__ = ("assigned", "base", "currents", "id", "kind", "offers", "reasons", "seats")
 
     def __init__(
         self,
         territory_id: str,
-        loads: list[_Load],
-        weights: list[Decimal],
+        members: list[tuple[_Load, Decimal]],
         base: RotationState | None,
         kind: MatchKind,
     ) -> None:
         self.id = territory_id
-        self.loads = loads
-        self.weights = weights
         self.base = base  # None: no stored rotation, an empty one
         self.currents = base.currents() if base is not None else {}
         self.assigned = base.assigned() if base is not None else {}
+        get = self.currents.get
+        self.seats = [_Seat(load, weight, get(load.pid)) for load, weight in members]
         self.offers = 0
         self.kind = kind
         self.reasons: dict[str, str] = {}
 
     def final(self) -> RotationState:
+        currents = self.currents
+        for seat in self.seats:
+            if seat.current is not None:
+                currents[seat.pid] = seat.current
         version = self.base.version if self.base is not None else 0
-        return _rotation(self.id, self.currents, self.assigned, version + self.offers)
+        return _rotation(self.id, currents, self.assigned, version + self.offers)
 
 
 def route_batch(
@@ -190,8 +204,7 @@ def route_batch(
 
     def pool(order: int, kind: MatchKind) -> _Pool:
         territory = territories[order]
-        members: list[_Load] = []
-        weights: list[Decimal] = []
+        members: list[tuple[_Load, Decimal]] = []
         for member in territory.members:
             pid = member.partner_id
             partner = partners.get(pid)
@@ -202,20 +215,19 @@ def route_batch(
                 continue
             if partner is None:
                 if not needs_partner:
-                    members.append(load_of(pid, None, None))
-                    weights.append(weight)
+                    members.append((load_of(pid, None, None), weight))
                 continue
             if statuses is not None and partner.status not in statuses:
                 continue
             if check_capacity:
                 capacity = partner.capacity
-                members.append(load_of(pid, capacity.max_open_leads, capacity.max_leads_per_month))
+                limits = load_of(pid, capacity.max_open_leads, capacity.max_leads_per_month)
+                members.append((limits, weight))
             else:
-                members.append(load_of(pid, None, None))
-            weights.append(weight)
+                members.append((load_of(pid, None, None), weight))
         tid = territory.id
         base = stored_rotations.get(tid) if plain else data.rotation(tid)
-        made = pools[order] = _Pool(tid, members, weights, base, kind)
+        made = pools[order] = _Pool(tid, members, base, kind)
         return made
 
     def reason(found: _Pool, winner: str, kind: MatchKind, order: int) -> str:
@@ -248,39 +260,40 @@ def route_batch(
             found = pools[order]
             if found is None:
                 found = pool(order, m.kind)
-            currents = found.currents
             best: Decimal | None = None
-            chosen: _Load | None = None
+            chosen: _Seat | None = None
             winner = ""
             total = _ZERO
             # One pass: a member within its limits is eligible; its score (counter plus
             # weight) is also its new counter, and the best score wins (ties: partner id).
-            for state, weight in zip(found.loads, found.weights, strict=True):
-                limit = state.max_open
-                if limit is not None and state.open >= limit:
+            for seat in found.seats:
+                state = seat.load
+                if state.room <= 0:
                     continue
                 limit = state.max_month
                 if limit is not None and state.in_period(period) >= limit:
                     continue
-                pid = state.pid
-                score = currents[pid] = currents.get(pid, _ZERO) + weight
+                weight = seat.weight
+                current = seat.current
+                score = seat.current = seat.first if current is None else current + weight
                 total += weight
-                if best is None or score > best or (score == best and pid < winner):
+                if best is None or score > best or (score == best and seat.pid < winner):
                     best = score
-                    winner = pid
-                    chosen = state
+                    winner = seat.pid
+                    chosen = seat
             if chosen is None:
                 continue
-            currents[winner] -= total
+            chosen.current = best - total  # type: ignore[operator]
             assigned = found.assigned
             assigned[winner] = assigned.get(winner, 0) + 1
             found.offers += 1
-            if chosen.pending_period is period:
-                chosen.open += 1
-                chosen.offers += 1
-                chosen.pending += 1
+            state = chosen.load
+            if state.pending_period is period:
+                state.room -= 1
+                state.offers += 1
+                state.pending += 1
             else:
-                chosen.offer(period)
+                state.offer(period)
             kind = m.kind
             if kind is found.kind:
                 text = found.reasons.get(winner)
