@@ -12,14 +12,14 @@ leads one at a time.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from prmcore.domain import Lead, PartnerStatus
 from prmcore.domain.ids import PartnerId
 from prmcore.lead_routing.gates import CapacityGate, DeclinedGate, StatusGate, WeightGate
-from prmcore.lead_routing.resolution import resolve
+from prmcore.lead_routing.resolution import _most_specific, resolve
 from prmcore.lead_routing.state import (
     PartnerLoad,
     PeriodCount,
@@ -29,7 +29,8 @@ from prmcore.lead_routing.state import (
     _rotation,
 )
 from prmcore.lead_routing.strategies import SmoothWeightedRoundRobin, Strategy, TieBreak
-from prmcore.lead_routing.territory_index import MatchKind
+from prmcore.lead_routing.territory import PolicyKind
+from prmcore.lead_routing.territory_index import MatchKind, TerritoryMatch
 
 if TYPE_CHECKING:
     from prmcore.lead_routing.router import InMemoryRoutingData, Router, RoutingDecision
@@ -121,7 +122,7 @@ class _Seat:
     """A pool member worth checking: its partner's load, its weight and its round-robin
     counter (``None`` while the rotation has none for it)."""
 
-    __slots__ = ("current", "first", "load", "pid", "weight")
+    __slots__ = ("current", "first", "load", "pid", "reason", "weight", "wins")
 
     def __init__(self, load: _Load, weight: Decimal, current: Decimal | None) -> None:
         self.load = load
@@ -129,14 +130,16 @@ class _Seat:
         self.weight = weight
         self.first = _ZERO + weight  # the counter after a first score from none
         self.current = current
+        self.wins = 0
+        self.reason: str | None = None  # for the pool's usual match kind
 
 
 class _Pool:
-    """A territory's pool for the batch: its seats, the rotation's other counters and its
-    assignment counts, and the reasons given so far for the match kind that first chose the
-    territory, by winner."""
+    """A territory's pool for the batch: its seats, the rotation's counters and
+    assignment counts before the batch, and the match kind that first chose the territory
+    (the seats keep their reason for it)."""
 
-    __slots__ = ("assigned", "base", "currents", "id", "kind", "offers", "reasons", "seats")
+    __slots__ = ("assigned", "base", "currents", "id", "kind", "offers", "seats")
 
     def __init__(
         self,
@@ -153,13 +156,15 @@ class _Pool:
         self.seats = [_Seat(load, weight, get(load.pid)) for load, weight in members]
         self.offers = 0
         self.kind = kind
-        self.reasons: dict[str, str] = {}
 
     def final(self) -> RotationState:
         currents = self.currents
+        assigned = self.assigned
         for seat in self.seats:
             if seat.current is not None:
                 currents[seat.pid] = seat.current
+            if seat.wins:
+                assigned[seat.pid] = assigned.get(seat.pid, 0) + seat.wins
         version = self.base.version if self.base is not None else 0
         return _rotation(self.id, currents, self.assigned, version + self.offers)
 
@@ -237,6 +242,9 @@ def route_batch(
     model_id = model.id
     model_version = model.version
     policy = model.policy
+    single = policy.kind is PolicyKind.MOST_SPECIFIC or (
+        policy.kind is PolicyKind.RANK and policy.winners == 1
+    )
     match = router._matcher.match
     offered = RoutingOutcome.OFFERED
     unroutable = RoutingOutcome.UNROUTABLE
@@ -253,7 +261,12 @@ def route_batch(
             period = f"{day.year:04d}-{day.month:02d}"
             last_moment = moment
         matches = match(lead, day)
-        winners = matches if len(matches) == 1 else resolve(matches, policy)
+        if len(matches) <= 1:
+            winners: Sequence[TerritoryMatch] = matches
+        elif single:
+            winners = (_most_specific(matches),)
+        else:
+            winners = resolve(matches, policy)
         decision = None
         for m in winners:
             order = m.order
@@ -284,8 +297,7 @@ def route_batch(
             if chosen is None:
                 continue
             chosen.current = best - total  # type: ignore[operator]
-            assigned = found.assigned
-            assigned[winner] = assigned.get(winner, 0) + 1
+            chosen.wins += 1
             found.offers += 1
             state = chosen.load
             if state.pending_period is period:
@@ -296,9 +308,9 @@ def route_batch(
                 state.offer(period)
             kind = m.kind
             if kind is found.kind:
-                text = found.reasons.get(winner)
+                text = chosen.reason
                 if text is None:
-                    text = found.reasons[winner] = reason(found, winner, kind, order)
+                    text = chosen.reason = reason(found, winner, kind, order)
             else:
                 text = reason(found, winner, kind, order)
             decision = _decision(lead.id, offered, winner, found.id, text, model_id, model_version)

@@ -45,6 +45,10 @@ def resolve(matches: Sequence[TerritoryMatch], policy: ResolutionPolicy) -> list
         return []
     if len(matches) == 1:
         return [matches[0]]
+    if policy.kind is PolicyKind.MOST_SPECIFIC or (
+        policy.kind is PolicyKind.RANK and policy.winners == 1
+    ):
+        return [_most_specific(matches)]
     pool: Sequence[TerritoryMatch] = matches
     for m in matches:
         if m.kind is _NAMED:
@@ -52,16 +56,23 @@ def resolve(matches: Sequence[TerritoryMatch], policy: ResolutionPolicy) -> list
             break
     if policy.kind is PolicyKind.FIRST_MATCH:
         return [min(pool, key=_first_match_key)]
-    if policy.kind is PolicyKind.MOST_SPECIFIC or policy.winners == 1:
-        return [_most_specific(pool)]
     return sorted(pool, key=_specific_key)[: policy.winners]
 
 
-def _most_specific(pool: Sequence[TerritoryMatch]) -> TerritoryMatch:
-    # min(pool, key=_specific_key) without building the keys: deepest, then most specific,
-    # then lowest priority, then first in the model (the first of equals stays).
-    best = pool[0]
-    for m in pool[1:]:
+def _most_specific(matches: Sequence[TerritoryMatch]) -> TerritoryMatch:
+    """``min(pool, key=_specific_key)`` of the named-account matches, or else of all,
+    without building the keys: deepest, then most specific, then lowest priority, then first
+    in the model (the first of equals stays)."""
+    best = matches[0]
+    named = best.kind is _NAMED
+    for m in matches[1:]:
+        if m.kind is _NAMED:
+            if not named:
+                best = m
+                named = True
+                continue
+        elif named:
+            continue
         if m.depth != best.depth:
             better = m.depth > best.depth
         elif m.specificity != best.specificity:
