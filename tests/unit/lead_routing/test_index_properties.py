@@ -4,6 +4,7 @@ models and random leads; both agree with a plain reading of the coverage rules."
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 from typing import Any
 
 from hypothesis import given, settings
@@ -186,3 +187,49 @@ def test_every_ruled_territory_is_indexed_or_scanned(model: TerritoryModel) -> N
     index = TerritoryIndex(model)
     ruled = sum(1 for t in model.territories if t.has_rule)
     assert index.indexed + index.scanned == ruled
+
+
+def _as_dict(lead: Lead) -> dict[str, Any]:
+    loc = lead.location
+    return {
+        "location": {
+            "country": loc.country,
+            "postal_code": loc.postal_code,
+            "latitude": loc.latitude,
+            "longitude": loc.longitude,
+        },
+        "account_id": lead.account_id,
+        "domain": lead.domain,
+        "industry": lead.industry,
+        "employees": lead.employees,
+        "product_lines": lead.product_lines,
+    }
+
+
+def _forms(lead: Lead) -> list[Any]:
+    """The same lead as a mapping, and as objects the index cannot read in one go: one
+    without a ``domain`` attribute and without coordinates, one whose industry is a method
+    (a rule never calls it: the field is absent) and whose location is missing."""
+    data = _as_dict(lead)
+    sparse = SimpleNamespace(**{k: v for k, v in data.items() if k not in ("domain", "location")})
+    sparse.location = SimpleNamespace(
+        country=lead.location.country, postal_code=lead.location.postal_code
+    )
+    with_method = SimpleNamespace(**{**data, "location": None, "industry": lambda: "bank"})
+    return [data, sparse, with_method]
+
+
+@settings(max_examples=100)
+@given(models(), st.lists(leads(), min_size=1, max_size=4), st.sampled_from(DAYS))
+def test_index_reads_mappings_and_odd_objects_as_the_rules_do(
+    model: TerritoryModel, sample: list[Lead], on: dt.date
+) -> None:
+    index = TerritoryIndex(model)
+    brute = BruteForceMatcher(model)
+    for lead in sample:
+        forms = _forms(lead)
+        assert index.match(forms[0], on) == index.match(lead, on)
+        for form in forms:
+            assert index.match(form, on) == brute.match(form, on)
+            proposed = set(index.candidates(form))
+            assert {m.order for m in index.match(form, on) if m.kind is MatchKind.RULE} <= proposed

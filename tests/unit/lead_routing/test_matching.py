@@ -197,3 +197,26 @@ def test_nested_prefixes_in_many_countries_stay_selective() -> None:
     subject = lead(location=Location(country="FR", postal_code="75002"))
     assert [territories[i].id for i in index.candidates(subject)] == ["FR", "FR-7", "FR-75"]
     assert [m.territory_id for m in index.match(subject, DAY)] == ["FR", "FR-7", "FR-75"]
+
+
+def test_exact_numbers_composite_keys_and_circles_through_the_index() -> None:
+    employees = field("employees")
+    postal = field("location.postal_code")
+    territories = [
+        # Keyed by an exact number, alone and as the start of a composite key.
+        Territory("e120", "120", include=employees.eq(120)),
+        Territory("e120-8", "120 in 8", include=employees.eq(120) & postal.starts_with("8")),
+        # Keyed by country and prefix only: the country's entry holds no territory itself.
+        Territory("de-9", "DE 9", include=DE & postal.starts_with("9")),
+        # Found by the index, then tested against the circle.
+        Territory("near", "Near", include=DE, near=GeoCircle(48.14, 11.58, 40)),
+    ]
+    model = TerritoryModel("m", 1, territories)
+    index = TerritoryIndex(model)
+    assert (index.indexed, index.scanned) == (4, 0)
+    assert ids(model, lead()) == ["e120", "e120-8", "near"]
+    far = Location(country="DE", postal_code="90402", latitude=49.45, longitude=11.08)
+    assert ids(model, lead(employees=7, location=far)) == ["de-9"]
+    nowhere = Location(country="DE", postal_code="90402")
+    assert ids(model, lead(employees=7, location=nowhere)) == ["de-9"]
+    assert ids(model, lead(employees=None, location=Location(country="FR"))) == []

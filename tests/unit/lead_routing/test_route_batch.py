@@ -245,3 +245,68 @@ def test_other_strategies_route_through_route_many() -> None:
     assert got == expected
     assert all(d.rotation is None and d.load is None for d in got)
     assert many.loads == one.loads
+
+
+def test_batch_decisions_are_plain_decisions() -> None:
+    import attrs
+
+    from prmcore.lead_routing.router import RoutingDecision, _decision
+
+    made = _decision("l-1", RoutingOutcome.OFFERED, "p-1", "t", "why", "m", 4)
+    built = RoutingDecision("l-1", RoutingOutcome.OFFERED, "p-1", "t", "why", "m", 4)
+    assert type(made) is RoutingDecision
+    # Every field, those left out of equality included.
+    assert attrs.astuple(made, recurse=False) == attrs.astuple(built, recurse=False)
+    assert repr(made) == repr(built)
+
+
+class _CountingData(InMemoryRoutingData):
+    """Routing data that reads state its own way (here: counting the reads)."""
+
+    reads = 0
+
+    def load(self, partner_id: str) -> PartnerLoad:
+        self.reads += 1
+        return super().load(partner_id)
+
+    def rotation(self, territory_id: str) -> RotationState:
+        self.reads += 1
+        return super().rotation(territory_id)
+
+
+def test_batch_reads_state_through_a_subclass_that_reads_it_its_own_way() -> None:
+    people = [_partner(p, PartnerStatus.ACTIVE, 4, None) for p in "abc"]
+    stored = [PartnerLoad("a", open=2, offered=2, version=2)]
+    rotations = [RotationState("de", (RotationEntry("b", Decimal(2), 1),), version=1)]
+    batch = [_lead(i) for i in range(8)]
+    router = Router(_model())
+    one = InMemoryRoutingData(people, loads=stored, rotations=rotations)
+    many = _CountingData(people, loads=stored, rotations=rotations)
+    assert router.route_batch(batch, many, AT) == router.route_many(batch, one, AT)
+    assert many.reads == 4  # three loads and one rotation, once each
+    assert many.loads == one.loads
+    assert many.rotations == one.rotations
+
+
+def test_batch_reasons_follow_how_each_lead_matched() -> None:
+    model = TerritoryModel(
+        "m",
+        1,
+        [
+            Territory("de", "DE", include=field("location.country").eq("DE"),
+                      named_accounts=["acc-1"], members=[PoolMember("a"), PoolMember("b")]),
+        ],
+    )  # fmt: skip
+    people = [_partner(p, PartnerStatus.ACTIVE, None, None) for p in "ab"]
+    named = Lead(id="l-9", company_name="P", location=Location(country="FR"), received_at=AT,
+                 account_id="acc-1")  # fmt: skip
+    batch = [_lead(1), named, _lead(2), _lead(3)]
+    router = Router(model)
+    got = router.route_batch(batch, InMemoryRoutingData(people), AT)
+    assert [d.reason for d in got] == [
+        "offered to a through de (rule, round_robin)",
+        "offered to b through de (named_account, round_robin)",
+        "offered to a through de (rule, round_robin)",
+        "offered to b through de (rule, round_robin)",
+    ]
+    assert got == router.route_many(batch, InMemoryRoutingData(people), AT)
