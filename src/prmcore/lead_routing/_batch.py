@@ -3,7 +3,8 @@
 With tracing off, no earlier declines and in-memory data, a batch needs none of the
 per-lead objects the general path builds (requests, candidates, versioned state): the gates
 that only read the partner are decided once per pool member for the whole batch, rotation
-counters and loads live in plain dicts and ints while the batch runs, and the versioned
+counters live on the pool's seats and loads in one plain object per partner while the batch
+runs, and the versioned
 :class:`~prmcore.lead_routing.RotationState` and :class:`~prmcore.lead_routing.PartnerLoad`
 objects are built once at the end. Decisions and final state are the same as routing the
 leads one at a time.

@@ -4,12 +4,14 @@ every territory's rule.
 Each territory's coverage rule (its own ``include`` and its ancestors') is split into
 conjuncts, and one conjunct the index understands is chosen as its *key*: an exact value or
 set of values (an inverted map per field: country, industry, size class), a postal-code prefix
-(looked up by every prefix of the lead's code, so the longest prefixes are found in as many
-dictionary look-ups as the code has characters), a numeric range (a sorted partition of the
+(each prefix holds the territories of its shorter prefixes too, so the longest prefix of the
+lead's code that the map has gives them all, found in at most as many dictionary look-ups as
+there are prefix lengths), a numeric range (a sorted partition of the
 number line, found by bisection), a multi-valued ``contains`` (an inverted map per item) or a
 :class:`~prmcore.lead_routing.GeoCircle` (a latitude/longitude grid). An ``any`` group is
 indexed under a key of each alternative. When a territory has several keys, the one with the
 shortest posting lists wins. Territories with nothing indexable are scanned for every lead.
+The index reads every field its keys use once per lead.
 
 The index yields *candidates*, a superset of the territories that cover the lead; the full
 compiled rule (includes, excludes, circles, effective dates) runs only on those, so the
