@@ -30,6 +30,8 @@ Examples:
 
 from __future__ import annotations
 
+from prmcore.commissions.batch import TransactionBatch, TransactionBatchBuilder
+from prmcore.commissions.columnar import ColumnarLedger, UnsupportedFeature
 from prmcore.commissions.engine import (
     Calculation,
     DueLine,
@@ -95,6 +97,7 @@ __all__ = [
     "Calculation",
     "Cap",
     "ClawbackPolicy",
+    "ColumnarLedger",
     "Comparison",
     "ComparisonRow",
     "CommissionPlan",
@@ -120,7 +123,10 @@ __all__ = [
     "Spiff",
     "Statement",
     "Transaction",
+    "TransactionBatch",
+    "TransactionBatchBuilder",
     "TransactionKind",
+    "UnsupportedFeature",
     "calculate",
     "category_of",
     "compare",

@@ -13,7 +13,7 @@ from prmcore.money import minor_units
 from prmcore.periods import Period
 from prmcore.tiers._numbers import CONTEXT, ZERO, format_rate
 
-__all__ = ["Balances", "settle"]
+__all__ = ["Balances", "payout_explanation", "settle"]
 
 _RECOVERABLE = "recoverable"
 
@@ -60,6 +60,20 @@ class Balances:
                 found.posted[line.partner_id] += line.amount
             found.track(line)
         return found
+
+
+def payout_explanation(
+    period: Period,
+    opening: Decimal,
+    change: Decimal,
+    pay: Decimal,
+    money: Callable[[Decimal], str],
+) -> str:
+    """The explanation of a payout line."""
+    return (
+        f"payout for {period}: opening {money(opening)}, this period {money(change)}, "
+        f"paid {money(pay)}"
+    )
 
 
 def settle(
@@ -164,8 +178,7 @@ def settle(
                 partner,
                 LineKind.PAYOUT,
                 -pay,
-                f"payout for {period}: opening {money(opening[partner])}, this period "
-                f"{money(change)}, paid {money(pay)}",
+                payout_explanation(period, opening[partner], change, pay, money),
                 "payout",
             )
     return new

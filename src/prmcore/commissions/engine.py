@@ -477,7 +477,7 @@ class _Calculator:
         if state is None:
             state = self.state[ckey] = [ZERO, ZERO, ZERO]
         before = state[0]
-        after = before + delta
+        after = CONTEXT.add(before, delta)
         state[0] = after
         engine = comp.engine
         rate: Decimal | None
@@ -488,7 +488,7 @@ class _Calculator:
                 accelerated = accelerators.increment_unchecked(rev_before, rev_after)
                 value = rate * accelerated
             else:
-                value = rate * delta
+                value = CONTEXT.multiply(rate, delta)
             tiers: tuple[int, ...] = ()
         else:
             if engine.package_size is None:
@@ -505,8 +505,14 @@ class _Calculator:
                 if engine.linear and engine.package_size is None:
                     # f(x) = intercept + slope * x inside the tier found above
                     intercepts, slopes = engine.intercepts, engine.slopes
-                    value = (intercepts[high] + slopes[high] * after if high >= 0 else ZERO) - (
-                        intercepts[low] + slopes[low] * before if low >= 0 else ZERO
+                    ctx = CONTEXT
+                    value = ctx.subtract(
+                        ctx.add(intercepts[high], ctx.multiply(slopes[high], after))
+                        if high >= 0
+                        else ZERO,
+                        ctx.add(intercepts[low], ctx.multiply(slopes[low], before))
+                        if low >= 0
+                        else ZERO,
                     )
                 else:
                     value = engine.value(after, "after") - engine.value(before, "before")
@@ -519,8 +525,8 @@ class _Calculator:
             tiers = shared
         multiplier = profile.commission_multiplier
         if comp.mult and multiplier != _ONE:
-            value = value * multiplier
-        exact = state[1] + value
+            value = CONTEXT.multiply(value, multiplier)
+        exact = CONTEXT.add(state[1], value)
         state[1] = exact
         paid_before = state[2]
         paid: Decimal = exact.quantize(self.quantum, rounding=version.rounding, context=CONTEXT)
@@ -719,7 +725,6 @@ class _Calculator:
             value = back_before - back_after
             if not value:
                 continue
-            share = format_rate(txn.amount.amount / total if total else _ONE, percent=True)
             self.add(
                 DueLine(
                     f"clawback|{txn.id}|{partner_id}",
@@ -728,12 +733,26 @@ class _Calculator:
                     partner_id,
                     value,
                     version,
-                    f"refund {txn.id} of {txn.amount} ({share} of sale {sale.id}) reverses that "
-                    f"share of the {self.money(earned)} it earned: {self.money(value)}",
+                    self.explain_clawback(txn.id, txn.amount, sale.id, total, earned, value),
                     transaction_id=txn.id,
                     refers_to=sale.id,
                 )
             )
+
+    def explain_clawback(
+        self,
+        refund_id: str,
+        refunded: Money,
+        sale_id: str,
+        total: Decimal,
+        earned: Decimal,
+        value: Decimal,
+    ) -> str:
+        share = format_rate(refunded.amount / total if total else _ONE, percent=True)
+        return (
+            f"refund {refund_id} of {refunded} ({share} of sale {sale_id}) reverses that "
+            f"share of the {self.money(earned)} it earned: {self.money(value)}"
+        )
 
     # -- periods ----------------------------------------------------------------------------
 

@@ -27,8 +27,10 @@ import attrs
 
 from prmcore._checks import Checks, trusted_construction
 from prmcore.commissions._settlement import Balances, settle
+from prmcore.commissions.batch import TransactionBatch
+from prmcore.commissions.columnar import ColumnarLedger, simulate_columnar
 from prmcore.commissions.engine import PartnerProfile, calculate, ledger_line
-from prmcore.commissions.ledger import Ledger, LedgerLine
+from prmcore.commissions.ledger import Ledger, LedgerLine, LineKind
 from prmcore.commissions.plan import Basis, CommissionPlan
 from prmcore.commissions.statements import Statement, statements_for
 from prmcore.commissions.transactions import Transaction
@@ -61,8 +63,9 @@ class Simulation:
     """The plan simulated."""
     periods: tuple[Period, ...]
     """The periods closed, in order."""
-    ledger: Ledger
-    """Every line, as the periods were closed one after the other."""
+    ledger: Ledger | ColumnarLedger
+    """Every line, as the periods were closed one after the other (a
+    :class:`~prmcore.commissions.ColumnarLedger` for a columnar simulation)."""
 
     @property
     def cost(self) -> Money:
@@ -72,6 +75,8 @@ class Simulation:
 
     def cost_by_partner(self) -> dict[str, Decimal]:
         """The cost per partner (see :attr:`cost`), sorted by partner id."""
+        if isinstance(self.ledger, ColumnarLedger):
+            return self.ledger.amounts_by_partner(k for k in LineKind if k is not LineKind.PAYOUT)
         totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
         for line in self.ledger.lines:
             if line.kind.value != "payout":
@@ -80,6 +85,8 @@ class Simulation:
 
     def statements(self, period: Period) -> list[Statement]:
         """The statements of every partner for *period*."""
+        if isinstance(self.ledger, ColumnarLedger):
+            return self.ledger.statements(period, plan_id=self.plan.id, currency=self.plan.currency)
         return statements_for(
             self.ledger.lines, period, plan_id=self.plan.id, currency=self.plan.currency
         )
@@ -87,12 +94,13 @@ class Simulation:
 
 def simulate(
     plan: CommissionPlan,
-    transactions: Iterable[Transaction],
+    transactions: Iterable[Transaction] | TransactionBatch,
     *,
     through: Period | None = None,
     partners: Mapping[str, PartnerProfile] | None = None,
     rates: RateSource | None = None,
     as_of: dt.date | None = None,
+    columnar: bool = False,
 ) -> Simulation:
     """Credit *transactions* under *plan* and close every period in turn, with no storage.
 
@@ -103,24 +111,56 @@ def simulate(
         partners: Partner profiles by id.
         rates: Exchange rates for other currencies.
         as_of: The posting day recorded on lines (default: the day after *through*).
+        columnar: Simulate with the columnar path (:mod:`prmcore.commissions.columnar`):
+            the same ledger, computed in integer minor units and kept as arrays in a
+            :class:`~prmcore.commissions.ColumnarLedger`, for the plans that path supports.
+            Give it a :class:`~prmcore.commissions.TransactionBatch` to avoid building
+            transaction objects at all.
 
     Raises:
         ValidationError: No transactions and no *through*, or bad transactions.
         CurrencyMismatch: A transaction in another currency without *rates*.
+        UnsupportedFeature: With *columnar*, a plan feature the columnar path does not
+            handle.
 
     .. versionadded:: 0.1.0
     """
-    items = list(transactions)
+    batch: TransactionBatch | None = None
+    items: list[Transaction] = []
+    if columnar:
+        batch = (
+            transactions
+            if isinstance(transactions, TransactionBatch)
+            else TransactionBatch.from_transactions(transactions, plan.currency)
+        )
+        days = batch._dates
+        last = dt.date.fromordinal(max(days)) if days else None
+        first_day = dt.date.fromordinal(min(days)) if days else None
+    else:
+        items = list(transactions)
+        last = max((t.date for t in items), default=None)
+        first_day = min((t.date for t in items), default=None)
     if through is None:
-        if not items:
+        if last is None:
             raise ValidationError("give transactions or the period to simulate through", "through")
-        through = plan.calendar.period_containing(max(t.date for t in items))
-    first = min((t.date for t in items), default=through.start)
+        through = plan.calendar.period_containing(last)
+    first = first_day or through.start
     start = plan.calendar.period_containing(max(first, plan.versions[0].effective_from))
     periods = [start]
     while periods[-1] < through:
         periods.append(plan.calendar.next_period(periods[-1]))
     posted_on = as_of or through.end + dt.timedelta(days=1)
+    if batch is not None:
+        ledger = simulate_columnar(
+            plan,
+            batch,
+            periods=periods,
+            through=through,
+            partners=partners,
+            rates=rates,
+            posted_on=posted_on,
+        )
+        return Simulation(plan, tuple(periods), ledger)
     calculation = calculate(
         plan, items, through=through, partners=partners, rates=rates, closed=periods
     )
