@@ -38,7 +38,6 @@ from prmcore.commissions.engine import PartnerProfile, _Calculator
 from prmcore.commissions.ledger import Ledger, LedgerLine, LineKind
 from prmcore.commissions.plan import Accumulation, Basis, CommissionPlan, Component, PlanVersion
 from prmcore.commissions.statements import Statement
-from prmcore.commissions.transactions import Transaction
 from prmcore.errors import CurrencyMismatch, PrmError, ValidationError
 from prmcore.money import Money, RateSource, minor_units
 from prmcore.periods import Period
@@ -79,22 +78,13 @@ class UnsupportedFeature(PrmError):
 # -- exact integer rounding -------------------------------------------------------------------
 
 
-def _rounder(mode: str) -> Callable[[int, int], int]:
-    """``n / d`` (``d > 0``) rounded to an integer as ``Decimal.quantize`` rounds in *mode*
-    (a plan version's rounding: half-even or half-up)."""
-
-    def half_even(n: int, d: int) -> int:
-        q, r = divmod(n, d)
-        twice = 2 * r
-        return q + 1 if twice > d or (twice == d and q & 1) else q
-
-    def half_up(n: int, d: int) -> int:
-        # half away from zero
-        q, r = divmod(n, d)
-        twice = 2 * r
-        return q + 1 if twice > d or (twice == d and n > 0) else q
-
-    return half_even if mode == ROUND_HALF_EVEN else half_up
+def _half_up(n: int, d: int) -> int:
+    """``n / d`` (``d > 0``) rounded to an integer half away from zero, as
+    ``Decimal.quantize`` rounds with ``ROUND_HALF_UP``. (The other rounding a plan version
+    may have, half-even, is inlined in the hot loop.)"""
+    q, r = divmod(n, d)
+    twice = 2 * r
+    return q + 1 if twice > d or (twice == d and n > 0) else q
 
 
 def _scaled(value: Decimal, exponent: int) -> int:
@@ -217,7 +207,6 @@ class _Plan:
         self.component_keys: dict[str, int] = {}
         self.comps: list[_Comp] = []
         self.by_version: list[tuple[_Comp, ...]] = []
-        self.rounders = [_rounder(v.rounding) for v in plan.versions]
         self.version_index = {id(v): i for i, v in enumerate(plan.versions)}
         for v, version in enumerate(plan.versions):
             compiled = []
@@ -245,11 +234,13 @@ class _Plan:
         else:
             comp.uppers = [int(u.to_integral_value(rounding=ROUND_FLOOR)) for u in scaled_uppers]
             comp.find = bisect_left
+        # The first basis that enters a tier: above the start, or at it for [lower, upper)
+        # tiers with a start above 0 (component schedules start at 0).
         start = engine.start.scaleb(m, CONTEXT)
-        if engine.start_entered:
-            comp.enter_min = int(start.to_integral_value(rounding=ROUND_CEILING))
-        else:
-            comp.enter_min = int(start.to_integral_value(rounding=ROUND_FLOOR)) + 1
+        entered = engine.start_entered
+        comp.enter_min = int(
+            start.to_integral_value(rounding=ROUND_CEILING if entered else ROUND_FLOOR)
+        ) + (0 if entered else 1)
         comp.n = engine.n
         comp.rates = engine.rates
         comp.slopes = [_scaled(slope, self.rate_scale) for slope in engine.slopes]
@@ -726,30 +717,23 @@ class _Run:
                 current += 1
                 self.period_start[current] = len(lines)
 
-        day_cache: dict[int, tuple[int, int, int, int, tuple[_Comp, ...]]] = {}
         last_day = -1
         period_code = period_start = year_start = v = 0
         comps: tuple[_Comp, ...] = ()
         half_even = False
-        rounder = compiled.rounders[0]
         for position, i in enumerate(order):
             day = dates[i]
             if day != last_day:
+                # Rows are in date order: a day's period and version are looked up once.
                 last_day = day
-                found = day_cache.get(day)
-                if found is None:
-                    date = dt.date.fromordinal(day)
-                    version = plan.version_on(date)
-                    period = calendar.period_containing(date)
-                    found = day_cache[day] = (
-                        self.period_index[period],
-                        period.start.toordinal(),
-                        calendar.year_containing(date).start.toordinal(),
-                        compiled.version_index[id(version)],
-                        compiled.by_version[compiled.version_index[id(version)]],
-                    )
-                period_code, period_start, year_start, v, comps = found
-                rounder = compiled.rounders[v]
+                date = dt.date.fromordinal(day)
+                version = plan.version_on(date)  # raises for a day before the plan
+                period = calendar.period_containing(date)
+                period_code = self.period_index[period]
+                period_start = period.start.toordinal()
+                year_start = calendar.year_containing(date).start.toordinal()
+                v = compiled.version_index[id(version)]
+                comps = compiled.by_version[v]
                 half_even = plan.versions[v].rounding == ROUND_HALF_EVEN
                 if period_code != current:
                     settle_through(period_code)
@@ -821,7 +805,7 @@ class _Run:
                         if rest > divisor or (rest == divisor and paid & 1):
                             paid += 1
                     else:
-                        paid = rounder(exact, divisor)
+                        paid = _half_up(exact, divisor)
                     credited = paid - st[2]
                     st[2] = paid
                     total += credited
@@ -964,7 +948,7 @@ class _Run:
 
 def simulate_columnar(
     plan: CommissionPlan,
-    transactions: Iterable[Transaction] | TransactionBatch,
+    batch: TransactionBatch,
     *,
     periods: Sequence[Period],
     through: Period,
@@ -981,10 +965,6 @@ def simulate_columnar(
     """
     profiles = partners or {}
     compiled = _Plan(plan, profiles)
-    if isinstance(transactions, TransactionBatch):
-        batch = transactions
-    else:
-        batch = TransactionBatch.from_transactions(transactions, plan.currency)
     if batch.currency != plan.currency:
         if rates is None:
             raise CurrencyMismatch(batch.currency, plan.currency, "credit")

@@ -159,7 +159,7 @@ def test_golden_threshold_bonus_flats_and_rates_by_product_line() -> None:
                 mode="threshold_bonus",
                 tiers=[Tier(1_000), Tier(2_000, flat=50), Tier(None, flat=70)],
             ),
-            Component(id="fw", rate="0.01", rates=[RateRule("0.125", product_line="fw")]),
+            Component(id="fw", rates=[RateRule("0.125", product_line="fw"), RateRule("0.01")]),
         ]
     )
     transactions = [
@@ -196,6 +196,38 @@ def test_golden_flat_paid_on_entering_the_first_tier() -> None:
     assert assert_same(plan, [*transactions, sale("t-4", D(2026, 1, 5), "3.33")])[2].amount == (
         Decimal("0.67")
     )
+
+
+def test_golden_accumulation_resumes_when_a_later_version_goes_back_to_the_year() -> None:
+    def version(n: int, month_number: int, accumulate: str) -> PlanVersion:
+        return PlanVersion(
+            id=f"v{n}",
+            effective_from=D(2026, month_number, 1),
+            components=[
+                Component(
+                    id="c",
+                    mode="graduated",
+                    accumulate=accumulate,
+                    tiers=[Tier(1_000, "0.01"), Tier(None, "0.1")],
+                )
+            ],
+        )
+
+    plan = CommissionPlan(
+        id="p",
+        name="P",
+        currency="EUR",
+        calendar=MonthCalendar(),
+        versions=[version(1, 1, "year"), version(2, 2, "period"), version(3, 3, "year")],
+    )
+    transactions = [
+        sale("t-1", D(2026, 1, 2), "900.00"),
+        sale("t-2", D(2026, 2, 2), "900.00"),
+        sale("t-3", D(2026, 3, 2), "200.00"),
+    ]
+    lines = assert_same(plan, transactions)
+    # March carries on from January's 900 of the year: 100 at 1% and 100 at 10%.
+    assert [str(x.amount) for x in lines if x.kind is LineKind.CREDIT] == ["9.00", "9.00", "11.00"]
 
 
 def test_golden_level_multiplier_and_partner_kind_filter() -> None:
@@ -395,6 +427,10 @@ def test_through_a_later_period_and_as_of() -> None:
     options = {"through": month(2026, 3), "as_of": D(2026, 4, 2)}
     lines = assert_same(ytd_plan(), transactions, **options)
     assert {line.posted_on for line in lines} == {D(2026, 4, 2)}
+    # transactions after the last period are left out
+    later = [*transactions, sale("s-2", D(2026, 2, 3), "10.00"), sale("s-3", D(2026, 3, 3), "1")]
+    lines = assert_same(ytd_plan(), later, through=month(2026, 1))
+    assert {line.transaction_id for line in lines} == {"s-1", None}
     # a through period that is not one of the calendar's
     bad = month(2026, 3)
     import attrs
@@ -460,6 +496,8 @@ def test_other_currencies_are_refused() -> None:
     dollars = [sale("s-1", D(2026, 1, 3), "5.00", currency="USD")]
     with pytest.raises(CurrencyMismatch):
         simulate(ytd_plan(), dollars, columnar=True)
+    with pytest.raises(CurrencyMismatch):
+        simulate(ytd_plan(), TransactionBatch.from_transactions(dollars), columnar=True)
     rates = InMemoryRateSource()
     with pytest.raises(UnsupportedFeature, match="converting currencies"):
         simulate(
@@ -493,6 +531,7 @@ def test_columnar_ledger_reads_like_a_ledger() -> None:
     assert ledger[-1] == expected.lines[-1]
     assert list(ledger) == list(expected)
     assert ledger.to_ledger() == expected
+    assert ledger.lines is ledger.lines
     assert ledger.for_partner("a") == expected.for_partner("a")
     assert ledger.for_partner("nobody") == []
     assert ledger.for_period(month(2026, 2)) == expected.for_period(month(2026, 2))
