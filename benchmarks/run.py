@@ -182,7 +182,9 @@ def commissions(args: argparse.Namespace) -> list[Row]:
     Goal: 1,000,000 transactions in at most 10 s, at most 2 GiB peak memory."""
     from commissions import run as run_commissions
 
-    return run_commissions(args.n, min(10_000, max(2, args.n // 100)), args.repeat)
+    return run_commissions(
+        args.n, min(10_000, max(2, args.n // 100)), args.repeat, args.repeat, args.n <= 200_000
+    )
 
 
 @benchmark("lead_routing")

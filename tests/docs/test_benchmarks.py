@@ -38,12 +38,19 @@ def test_benchmark_runner_writes_json_and_table(tmp_path: Path) -> None:
     assert all(row["objects"] == 300 and row["store_per_s"] > 0 for row in data["rows"])
     assert "== commissions ==" in result.stdout
     commissions = json.loads((tmp_path / "commissions.json").read_text())
-    rows = {row["case"].split(" (")[0]: row for row in commissions["rows"]}
-    assert set(rows) == {"prmcore simulate", "plain Decimal loop", "pandas float"}
-    engine = rows["prmcore simulate"]
+    rows = {row["case"]: row for row in commissions["rows"]}
+    assert set(rows) == {
+        "prmcore simulate (columnar)",
+        "prmcore simulate (object engine)",
+        "plain Decimal loop",
+        "pandas float",
+    }
+    engine = rows["prmcore simulate (columnar)"]
     assert engine["transactions"] == 300
     assert engine["tx_per_s"] > 0
+    assert engine["peak_mib"] > 0
     assert rows["plain Decimal loop"]["wrong_cents"] == 0
+    assert rows["prmcore simulate (object engine)"]["wrong_cents"] == 0
 
 
 def test_unknown_benchmark_is_an_error(tmp_path: Path) -> None:
