@@ -78,10 +78,27 @@ class UnsupportedFeature(PrmError):
 # -- exact integer rounding -------------------------------------------------------------------
 
 
+# A line's ``code``: a credit's component code (0 and up), ``-1 - version index`` for a
+# clawback, ``_PAYOUT_BASE - settlement index`` for a payout.
+_PAYOUT_BASE = -(1 << 24)
+
+
+def _kind_of(code: int) -> int:
+    if code >= 0:
+        return _CREDIT
+    return _CLAWBACK if code > _PAYOUT_BASE else _PAYOUT
+
+
+def _half_even(n: int, d: int) -> int:
+    """``n / d`` (``d > 0``) rounded to an integer half to even (``ROUND_HALF_EVEN``)."""
+    q, r = divmod(n, d)
+    twice = 2 * r
+    return q + 1 if twice > d or (twice == d and q & 1) else q
+
+
 def _half_up(n: int, d: int) -> int:
     """``n / d`` (``d > 0``) rounded to an integer half away from zero, as
-    ``Decimal.quantize`` rounds with ``ROUND_HALF_UP``. (The other rounding a plan version
-    may have, half-even, is inlined in the hot loop.)"""
+    ``Decimal.quantize`` rounds with ``ROUND_HALF_UP``."""
     q, r = divmod(n, d)
     twice = 2 * r
     return q + 1 if twice > d or (twice == d and n > 0) else q
@@ -306,15 +323,15 @@ class ColumnarLedger:
         self._lines: tuple[LedgerLine, ...] | None = None
 
     def __len__(self) -> int:
-        return len(self._run.kind)
+        return len(self._run.amount)
 
     def __getitem__(self, index: int) -> LedgerLine:
         """The line at *index*, built on demand."""
-        return self._run.line(range(len(self._run.kind))[index])
+        return self._run.line(range(len(self._run.amount))[index])
 
     def __iter__(self) -> Iterator[LedgerLine]:
         run = self._run
-        for i in range(len(run.kind)):
+        for i in range(len(run.amount)):
             yield run.line(i)
 
     @property
@@ -352,18 +369,18 @@ class ColumnarLedger:
     def amounts_by_partner(
         self, kinds: Iterable[LineKind | str] | None = None
     ) -> dict[str, Decimal]:
-        """The sum of the lines of each partner with a line of one of *kinds* (default:
-        every kind), sorted by partner id."""
+        """The sum of the lines of one of *kinds* (default: every kind) of each partner with
+        such a line, sorted by partner id."""
         run = self._run
-        wanted = None if kinds is None else {LineKind(k) for k in kinds}
-        codes = bytes(1 if wanted is None or kind in wanted else 0 for kind in _KINDS)
-        sums: dict[int, int] = defaultdict(int)
-        for kind, partner, amount in zip(run.kind, run.partner, run.amount, strict=True):
-            if codes[kind]:
-                sums[partner] += amount
+        wanted = set(_KINDS) if kinds is None else {LineKind(k) for k in kinds}
+        codes = [code for code, kind in enumerate(_KINDS) if kind in wanted]
+        flags = [run.has[code] for code in codes]
+        sums = [run.sums[code] for code in codes]
         names = run.partner_ids
         return {
-            names[p]: run.decimal(v) for p, v in sorted(sums.items(), key=lambda x: names[x[0]])
+            names[p]: run.decimal(sum(column[p] for column in sums))
+            for p in run.by_name
+            if any(flag[p] for flag in flags)
         }
 
     def statements(
@@ -388,7 +405,7 @@ class ColumnarLedger:
             figures = sums.get(p)
             if figures is None:
                 figures = sums[p] = [0, 0, 0]
-            figures[run.kind[i]] += run.amount[i]
+            figures[_kind_of(run.code[i])] += run.amount[i]
             own[p].append(i)
         names = run.partner_ids
         codes = run.partner_codes
@@ -457,15 +474,17 @@ class _Run:
         # the sale's row; for a payout the period's change and the opening balance. ``code``
         # is a credit's component code, or the version index of a clawback or payout. Lines
         # are in period order: period ``k`` holds ``period_start[k]:period_start[k + 1]``.
-        self.kind = bytearray()
         self.partner = array("i")
         self.txn = array("i")
         self.amount = array("q")
-        self.basis = array("q")
         self.extra = array("q")
         self.code = array("i")
         self.period_start = array("i", [0] * (len(self.periods) + 1))
+        # By line index: what a clawback's sale earned, and a payout's change in the period.
+        self.aux: dict[int, int] = {}
         self.settle_versions: list[PlanVersion] = []
+        self.day_versions: dict[int, int] = {}
+        self.refund_exponents: dict[int, int] = {}
         self._explainer: _Calculator | None = None
 
     # -- building lines ---------------------------------------------------------------------
@@ -487,7 +506,7 @@ class _Run:
 
     def line(self, i: int) -> LedgerLine:
         plan = self.plan
-        run_kind = self.kind[i]
+        run_kind = _kind_of(self.code[i])
         index = self.period_of(i)
         period = self.periods[index]
         partner_id = self.partner_ids[self.partner[i]]
@@ -496,11 +515,11 @@ class _Run:
         explainer = self.explainer
         batch = self.batch
         if run_kind == _PAYOUT:
-            version = self.settle_versions[self.code[i]]
+            version = self.settle_versions[_PAYOUT_BASE - self.code[i]]
             explanation = payout_explanation(
                 period,
                 self.decimal(self.extra[i]),
-                self.decimal(self.basis[i]),
+                self.decimal(self.aux[i]),
                 -amount,
                 explainer.money,
             )
@@ -524,7 +543,7 @@ class _Run:
         t = self.txn[i]
         txn_id = batch._ids[t]
         if run_kind == _CLAWBACK:
-            version = plan.versions[self.code[i]]
+            version = plan.versions[-1 - self.code[i]]
             sale = self.extra[i]
             sale_id = batch._ids[sale]
             explanation = explainer.explain_clawback(
@@ -532,7 +551,7 @@ class _Run:
                 batch.money(t),
                 sale_id,
                 batch.money(sale).amount,
-                self.decimal(self.basis[i]),
+                self.decimal(self.aux[i]),
                 amount,
             )
             with trusted_construction():
@@ -556,7 +575,7 @@ class _Run:
         comp = self.compiled.comps[self.code[i]]
         component = comp.component
         version = comp.version
-        delta_units = self.basis[i]
+        delta_units = self.share_of(t, self.partner[i])
         after_units = self.extra[i]
         profile = explainer.profile(partner_id)
         code = batch._line_codes[t] if batch._line_codes is not None else 0
@@ -615,30 +634,22 @@ class _Run:
         by date, sales before refunds, then by id."""
         batch = self.batch
         dates, kinds, ids = batch._dates, batch._kinds, batch._ids
+        n = len(ids)
         groups = [d + d + k for d, k in zip(dates, kinds, strict=True)]
         if all(a <= b for a, b in pairwise(groups)):
-            order = list(range(len(groups)))
+            order = list(range(n))
         else:
-            order = sorted(range(len(groups)), key=groups.__getitem__)
+            order = sorted(range(n), key=groups.__getitem__)
         # Within a day and kind, by id: sort only the runs that are not in id order already.
+        ordered = [groups[i] for i in order]
         start = 0
-        n = len(order)
         while start < n:
-            g = groups[order[start]]
-            stop = start + 1
-            while stop < n and groups[order[stop]] == g:
-                stop += 1
-            if stop - start > 1:
-                run = order[start:stop]
-                run_ids = [ids[i] for i in run]
-                if any(a > b for a, b in pairwise(run_ids)):
-                    order[start:stop] = sorted(run, key=ids.__getitem__)
+            stop = bisect_right(ordered, ordered[start], start)
+            run = order[start:stop]
+            if any(ids[a] > ids[b] for a, b in pairwise(run)):
+                order[start:stop] = sorted(run, key=ids.__getitem__)
             start = stop
-        limit = 2 * through_end + 1
-        cut = len(order)
-        while cut and groups[order[cut - 1]] > limit:
-            cut -= 1
-        del order[cut:]
+        del order[bisect_right(ordered, 2 * through_end + 1) :]
         return order
 
     def calculate(self, through: Period) -> None:
@@ -689,31 +700,58 @@ class _Run:
         keys = len(compiled.component_keys)
         state: dict[tuple[int, int, int], list[Any]] = {}
         slots: list[list[Any] | None] = [None] * (partners * keys)
-        posted = [0] * partners
-        opening = [0] * partners
-        seen = bytearray(partners)
+        # Per partner: this period's sum and the balance carried in (for settling), whether
+        # it has a line of each kind, and the sums of its clawbacks and payouts.
+        posted = self.posted = [0] * partners
+        self.opening = [0] * partners
+        has_credit = bytearray(partners)
+        self.has = (has_credit, bytearray(partners), bytearray(partners))
+        self.known = bytearray(partners)
         for pid in self.profiles:
-            seen[self.partner_codes[pid]] = 1
-        by_name = sorted(range(partners), key=self.partner_ids.__getitem__)
+            self.known[self.partner_codes[pid]] = 1
+        self.clawed = [0] * partners
+        self.paid = [0] * partners
+        self.by_name = sorted(range(partners), key=self.partner_ids.__getitem__)
 
-        add_kind = self.kind.append
         add_partner = self.partner.append
         add_txn = self.txn.append
         add_amount = self.amount.append
-        add_basis = self.basis.append
         add_extra = self.extra.append
         add_code = self.code.append
-        lines = self.kind
+        lines = self.amount
         tier = compiled.tier
         rate_of = compiled.rate_of
 
         current = -1  # the period being filled
 
+        def state_of(p: int, key: int, scope: int) -> list[Any]:
+            found = state.get((p, key, scope))
+            if found is None:
+                found = state[(p, key, scope)] = [0, 0, 0, -2, None, scope]
+            return found
+
+        ones = unit_mult == 1 and all(m == 1 for m in mults)
+        units_list = [unit_mult] * partners if unit_mult != 1 else None
+
+        def scale_of(comp: _Comp) -> list[int] | None:
+            """What a component's values are multiplied by, per partner (None: by 1)."""
+            if comp.mult:
+                return None if ones else mults
+            return units_list
+
+        fast: _Comp | None = None
+        key0 = enter0 = n0 = code0 = scope0 = 0
+        find0: Callable[[Sequence[int], int], int] = bisect_left
+        uppers0: list[int] = []
+        slopes0: list[int] = []
+        intercepts0: list[int] = []
+        factors0: list[int] | None = None
+
         def settle_through(last: int) -> None:
             nonlocal current
             while current < last:
                 if current >= 0:
-                    self.settle(current, posted, opening, seen, by_name)
+                    self.settle(current)
                 current += 1
                 self.period_start[current] = len(lines)
 
@@ -721,7 +759,7 @@ class _Run:
         period_code = period_start = year_start = v = 0
         comps: tuple[_Comp, ...] = ()
         half_even = False
-        for position, i in enumerate(order):
+        for i in order:
             day = dates[i]
             if day != last_day:
                 # Rows are in date order: a day's period and version are looked up once.
@@ -735,17 +773,35 @@ class _Run:
                 v = compiled.version_index[id(version)]
                 comps = compiled.by_version[v]
                 half_even = plan.versions[v].rounding == ROUND_HALF_EVEN
+                # One unfiltered schedule component (the common case): its figures as locals.
+                fast = None
+                if len(comps) == 1 and comps[0].schedule is not None:
+                    fast = comps[0]
+                    if fast.lines or fast.kinds:
+                        fast = None
+                    else:
+                        key0, enter0, find0, uppers0 = (
+                            fast.key,
+                            fast.enter_min,
+                            fast.find,
+                            fast.uppers,
+                        )
+                        n0, slopes0, intercepts0, code0 = (
+                            fast.n,
+                            fast.slopes,
+                            fast.intercepts,
+                            fast.code,
+                        )
+                        scope0 = year_start if fast.year else period_start
+                        factors0 = scale_of(fast)
                 if period_code != current:
                     settle_through(period_code)
             if kinds[i]:
-                self.refund(position, i, refunded, done, earned, sale_row, posted, seen)
+                self.refund(order, i, refunded, done, earned, sale_row)
                 continue
             amount = amounts[i]
             first = credit_end[i - 1] if i else 0
             stop = credit_end[i]
-            line = None
-            if line_codes is not None and line_codes[i]:
-                line = product_lines[line_codes[i] - 1]
             parts: Iterable[tuple[int, int]]
             if stop - first == 1:
                 parts = ((first, amount),)
@@ -754,6 +810,59 @@ class _Run:
                     amount, [share_units[credit_share[j]] for j in range(first, stop)]
                 )
                 parts = zip(range(first, stop), split, strict=True)
+            if fast is not None:
+                # The loop below for one component, unrolled.
+                for row, share in parts:
+                    p = credit_partner[row]
+                    slot = p * keys + key0
+                    st = slots[slot]
+                    if st is None or st[5] != scope0:
+                        st = slots[slot] = state_of(p, key0, scope0)
+                    before = st[0]
+                    after = before + share
+                    st[0] = after
+                    low = st[3] if st[4] is fast else tier(fast, before)
+                    if after < enter0:
+                        high = -1
+                    else:
+                        high = find0(uppers0, after)
+                        if high == n0:
+                            tier(fast, after)  # raises AboveTopTierError
+                    st[3] = high
+                    st[4] = fast
+                    if high == low:
+                        value = slopes0[high] * share if high >= 0 else 0
+                    else:
+                        value = (intercepts0[high] + slopes0[high] * after if high >= 0 else 0) - (
+                            intercepts0[low] + slopes0[low] * before if low >= 0 else 0
+                        )
+                    if factors0 is not None:
+                        value *= factors0[p]
+                    exact = st[1] + value
+                    st[1] = exact
+                    if half_even:
+                        paid, rest = divmod(exact, divisor)
+                        rest += rest
+                        if rest > divisor or (rest == divisor and paid & 1):
+                            paid += 1
+                    else:
+                        paid = _half_up(exact, divisor)
+                    credited = paid - st[2]
+                    st[2] = paid
+                    if credited:
+                        add_partner(p)
+                        add_txn(i)
+                        add_amount(credited)
+                        add_extra(after)
+                        add_code(code0)
+                        posted[p] += credited
+                        has_credit[p] = 1
+                    earned[row] = credited
+                done[i] = 1
+                continue
+            line = None
+            if line_codes is not None and line_codes[i]:
+                line = product_lines[line_codes[i] - 1]
             for row, share in parts:
                 p = credit_partner[row]
                 total = 0
@@ -766,11 +875,7 @@ class _Run:
                     slot = p * keys + comp.key
                     st = slots[slot]
                     if st is None or st[5] != scope:
-                        skey = (p, comp.key, scope)
-                        st = state.get(skey)
-                        if st is None:
-                            st = state[skey] = [0, 0, 0, -2, None, scope]
-                        slots[slot] = st
+                        st = slots[slot] = state_of(p, comp.key, scope)
                     before = st[0]
                     after = before + share
                     st[0] = after
@@ -810,25 +915,71 @@ class _Run:
                     st[2] = paid
                     total += credited
                     if credited:
-                        add_kind(_CREDIT)
                         add_partner(p)
                         add_txn(i)
                         add_amount(credited)
-                        add_basis(share)
                         add_extra(after)
                         add_code(comp.code)
                         posted[p] += credited
-                        seen[p] = 1
+                        has_credit[p] = 1
                 earned[row] = total
             done[i] = 1
         settle_through(len(self.periods) - 1)
-        self.settle(current, posted, opening, seen, by_name)
+        self.settle(current)
         self.period_start[len(self.periods)] = len(lines)
+        # What is left of the balances once clawbacks and payouts are taken out: credits.
+        credits = [
+            balance - clawed - paid
+            for balance, clawed, paid in zip(self.opening, self.clawed, self.paid, strict=True)
+        ]
+        self.sums = (credits, self.clawed, self.paid)
+
+    def share_of(self, t: int, partner: int) -> int:
+        """The part of sale *t* credited to *partner* (minor units)."""
+        batch = self.batch
+        first = batch._credit_end[t - 1] if t else 0
+        stop = batch._credit_end[t]
+        amount = batch._amounts[t]
+        if stop - first == 1:
+            return amount
+        shares = batch._shares
+        scale = max(_places(shares[batch._credit_share[j]]) for j in range(first, stop))
+        parts = self.allocate(
+            amount, [_scaled(shares[batch._credit_share[j]], scale) for j in range(first, stop)]
+        )
+        rows = [batch._credit_partner[j] for j in range(first, stop)]
+        return parts[rows.index(partner)]
+
+    def version_of_day(self, day: int) -> int:
+        """The index of the version in effect on the day with ordinal *day*."""
+        found = self.day_versions.get(day)
+        if found is None:
+            version = self.plan.version_on(dt.date.fromordinal(day))
+            found = self.day_versions[day] = self.compiled.version_index[id(version)]
+        return found
+
+    def refunded_text(self, i: int, sale: int, refunded: dict[int, int]) -> str:
+        """The refunds of *sale* with refund *i*, written as the object engine writes their
+        Decimal sum (which keeps the finest exponent of the amounts added)."""
+        batch = self.batch
+        exponent = min(0, batch._exponents[i], self.refund_exponents.get(sale, 0))
+        total = self.decimal(refunded.get(sale, 0) + batch._amounts[i])
+        return str(total.quantize(Decimal((0, (1,), exponent)), context=CONTEXT))
 
     def allocate(self, units: int, shares: list[int]) -> list[int]:
         """Split *units* by *shares* (scaled percentages) with the largest remainder, ties
         to the earlier share: the same parts as the object engine."""
         total = sum(shares)
+        if len(shares) == 2:
+            a, b = units * shares[0], units * shares[1]
+            part_a, rest_a = divmod(a, total)
+            part_b, rest_b = divmod(b, total)
+            if units - part_a - part_b:  # one unit left: to the larger remainder
+                if rest_a >= rest_b:
+                    part_a += 1
+                else:
+                    part_b += 1
+            return [part_a, part_b]
         exact = [units * share for share in shares]
         parts = [value // total for value in exact]
         left = units - sum(parts)
@@ -839,14 +990,12 @@ class _Run:
 
     def refund(
         self,
-        position: int,
+        order: list[int],
         i: int,
         refunded: dict[int, int],
         done: bytearray,
         earned: array[int],
         sale_row: dict[str, int],
-        posted: list[int],
-        seen: bytearray,
     ) -> None:
         batch = self.batch
         refund_of = batch._refund_of[i]
@@ -855,65 +1004,56 @@ class _Run:
             raise ValidationError(
                 f"refers to sale {refund_of!r}, which is not among the transactions "
                 "(or is dated after the refund)",
-                path=f"transactions[{position}].refund_of",
+                path=f"transactions[{order.index(i)}].refund_of",
             )
-        plan = self.plan
-        version = plan.version_on(dt.date.fromordinal(batch._dates[sale]))
-        v = self.compiled.version_index[id(version)]
+        v = self.version_of_day(batch._dates[sale])
+        version = self.plan.versions[v]
         before_units = refunded.get(sale, 0)
         after_units = before_units + batch._amounts[i]
         if after_units > batch._amounts[sale]:
             raise ValidationError(
-                f"refunds of {refund_of!r} total {self.decimal(after_units)}, more than the "
-                f"sale's {batch.money(sale).amount}",
-                path=f"transactions[{position}].amount",
+                f"refunds of {refund_of!r} total {self.refunded_text(i, sale, refunded)}, "
+                f"more than the sale's {batch.money(sale).amount}",
+                path=f"transactions[{order.index(i)}].amount",
             )
         refunded[sale] = after_units
+        exponents = self.refund_exponents
+        exponents[sale] = min(exponents.get(sale, 0), batch._exponents[i])
         window = version.clawback.window_days
         if window is not None and batch._dates[i] - batch._dates[sale] > window:
             return
-        # The same Decimal arithmetic as the object engine: refunds are few.
-        quantum = Decimal((0, (1,), -self.digits))
-        rounding = version.rounding
-        total = batch.money(sale).amount
-        before = self.decimal(before_units)
-        after = self.decimal(after_units)
+        # round(earned * refunded / sale) in minor units, as the object engine rounds the
+        # same quotient (in a 60-digit context, which holds it exactly enough for any
+        # amount below 2**63 minor units to round the same way).
+        total = batch._amounts[sale]
+        half_even = version.rounding == ROUND_HALF_EVEN
         first = batch._credit_end[sale - 1] if sale else 0
         for row in range(first, batch._credit_end[sale]):
             earned_units = earned[row]
-            amount = self.decimal(earned_units)
-            if total:
-                back_before = (amount * before / total).quantize(
-                    quantum, rounding=rounding, context=CONTEXT
-                )
-                back_after = (amount * after / total).quantize(
-                    quantum, rounding=rounding, context=CONTEXT
+            if not total:
+                value = -earned_units
+            elif half_even:
+                value = _half_even(earned_units * before_units, total) - _half_even(
+                    earned_units * after_units, total
                 )
             else:
-                back_before, back_after = ZERO, amount
-            value = back_before - back_after
+                value = _half_up(earned_units * before_units, total) - _half_up(
+                    earned_units * after_units, total
+                )
             if not value:
                 continue
-            value_units = _scaled(value, self.digits)
             p = batch._credit_partner[row]
-            self.kind.append(_CLAWBACK)
             self.partner.append(p)
             self.txn.append(i)
-            self.amount.append(value_units)
-            self.basis.append(earned_units)
+            self.amount.append(value)
+            self.aux[len(self.amount) - 1] = earned_units
             self.extra.append(sale)
-            self.code.append(v)
-            posted[p] += value_units
-            seen[p] = 1
+            self.code.append(-1 - v)
+            self.posted[p] += value
+            self.clawed[p] += value
+            self.has[_CLAWBACK][p] = 1
 
-    def settle(
-        self,
-        index: int,
-        posted: list[int],
-        opening: list[int],
-        seen: bytearray,
-        by_name: list[int],
-    ) -> None:
+    def settle(self, index: int) -> None:
         """The payout lines that close period *index* (the plans supported have no draws),
         for every partner with a line so far, in id order, as
         :func:`prmcore.commissions._settlement.settle` makes them."""
@@ -927,20 +1067,24 @@ class _Run:
         minimum = int(
             policy.minimum.scaleb(self.digits, CONTEXT).to_integral_value(rounding=ROUND_CEILING)
         )
-        for p in by_name:
-            if not seen[p]:
+        posted, opening, paid = self.posted, self.opening, self.paid
+        has_credit, has_clawback, has_payout = self.has
+        known = self.known
+        for p in self.by_name:
+            if not (has_credit[p] or has_clawback[p] or known[p]):
                 continue
             change = posted[p]
             balance = opening[p] + change
             pay = balance if hold else max(balance, change)
             if pay > 0 and pay >= minimum:
-                self.kind.append(_PAYOUT)
                 self.partner.append(p)
                 self.txn.append(-1)
                 self.amount.append(-pay)
-                self.basis.append(change)
+                self.aux[len(self.amount) - 1] = change
                 self.extra.append(opening[p])
-                self.code.append(code)
+                self.code.append(_PAYOUT_BASE - code)
+                paid[p] -= pay
+                has_payout[p] = 1
                 change -= pay
             opening[p] += change
             posted[p] = 0

@@ -718,8 +718,9 @@ class _Calculator:
         total = sale.amount.amount
         for partner_id, earned in self.earned.get(sale.id, ()):
             if total:
-                back_before = self.round(earned * before / total, version)
-                back_after = self.round(earned * after / total, version)
+                ctx = CONTEXT
+                back_before = self.round(ctx.divide(ctx.multiply(earned, before), total), version)
+                back_after = self.round(ctx.divide(ctx.multiply(earned, after), total), version)
             else:
                 back_before, back_after = ZERO, earned
             value = back_before - back_after

@@ -404,6 +404,18 @@ def test_refund_errors_are_the_object_engines() -> None:
         plan,
         [sale("s-1", D(2026, 1, 2), "5.00"), refund("r-1", D(2026, 1, 2), "6.00", "s-1")],
     )
+    assert_same(
+        plan,
+        [
+            sale("s-1", D(2026, 1, 2), "5.00"),
+            refund("r-1", D(2026, 1, 2), "2", "s-1"),
+            refund("r-2", D(2026, 1, 3), "3.5", "s-1"),
+        ],
+    )
+    assert_same(
+        plan,
+        [sale("s-1", D(2026, 1, 2), "5.00"), refund("r-1", D(2026, 1, 2), "6", "s-1")],
+    )
     # a refund dated before its sale
     assert_same(
         plan,
