@@ -59,11 +59,15 @@ from prmcore.certifications import (
 from prmcore.domain import Affiliation
 from prmcore.money import Money
 from prmcore.tiers import (
+    CertifiedHeadcount,
+    DecisionKind,
     LevelHistory,
     LevelPolicy,
     Metric,
+    PartnerEvaluation,
     PartnerMetrics,
     Program,
+    ProgramEvaluator,
     ProgramLevel,
     Requirement,
     decide,
@@ -183,6 +187,52 @@ class Data:
         self.people = people
 
 
+HEADCOUNT_METRICS = [CertifiedHeadcount(m, t) for m, t in HEADCOUNTS.items()]  # type: ignore[arg-type]
+
+
+def _headcounts(result: PartnerEvaluation) -> tuple[int, ...]:
+    """The certified headcounts an evaluation found (the values eligibility judged)."""
+    values = [r for level in result.report.levels for r in level.requirements]
+    by_metric = {r.metric_id: r.value for r in values}
+    return tuple(int(by_metric.get(m, 0)) for m in HEADCOUNTS)  # type: ignore[call-overload]
+
+
+def evaluate_all(data: Data, partner_ids: Sequence[str]) -> dict[str, PartnerEvaluation]:
+    """The indexed evaluation: index every award, then evaluate each partner with one
+    :class:`~prmcore.tiers.ProgramEvaluator` (headcounts, eligibility, decision, compliance)."""
+    index = AwardIndex(data.awards, CATALOG)
+    evaluator = ProgramEvaluator(PROGRAM, POLICY, CATALOG, index, HEADCOUNT_METRICS)
+    evaluate = evaluator.evaluate
+    affiliations, metrics, levels = data.affiliations, data.metrics, data.levels
+    return {
+        pid: evaluate(pid, AS_OF, metrics[pid], affiliations[pid], current_level=levels[pid])
+        for pid in partner_ids
+    }
+
+
+def evaluate_one_by_one(
+    data: Data, partner_ids: Sequence[str], index: AwardIndex
+) -> dict[str, PartnerEvaluation]:
+    """The same evaluation with the engine functions called one by one for each partner, on an
+    index built beforehand (what the evaluator replaces; measured on a sample, checked equal)."""
+    out: dict[str, PartnerEvaluation] = {}
+    for pid in partner_ids:
+        mine = data.affiliations[pid]
+        counted = compliance(pid, _HEADCOUNT_REQUIREMENTS, mine, index, CATALOG, AS_OF)
+        values = dict(data.metrics[pid])
+        for metric_id, result in zip(HEADCOUNTS, counted.results, strict=True):
+            values[metric_id] = result.held
+        report = eligibility(PROGRAM, PartnerMetrics(pid, AS_OF, values))
+        current = data.levels[pid]
+        decision = decide(POLICY, PROGRAM, current, LevelHistory(pid), [report], AS_OF)
+        changed = decision.kind in (DecisionKind.PROMOTE, DecisionKind.DEMOTE)
+        level = decision.to_level if changed else current
+        needed = _requirements(level)
+        report_now = compliance(pid, needed, mine, index, CATALOG, AS_OF)
+        out[pid] = PartnerEvaluation(pid, report, decision, level, report_now)  # type: ignore[arg-type]
+    return out
+
+
 def _requirements(level: str | None) -> list[CertificationRequirement]:
     if level is None:
         return []
@@ -197,33 +247,15 @@ def _requirements(level: str | None) -> list[CertificationRequirement]:
 _HEADCOUNT_REQUIREMENTS = [CertificationRequirement(t) for t in HEADCOUNTS.values()]  # type: ignore[arg-type]
 
 
-def evaluate_all(data: Data, partner_ids: Sequence[str]) -> dict[str, tuple[int, ...]]:
-    """The indexed evaluation: returns, per partner, the headcounts and the decided level."""
-    index = AwardIndex(data.awards, CATALOG)
-    out: dict[str, tuple[int, ...]] = {}
-    for pid in partner_ids:
-        mine = data.affiliations[pid]
-        counted = compliance(pid, _HEADCOUNT_REQUIREMENTS, mine, index, CATALOG, AS_OF)
-        values = dict(data.metrics[pid])
-        for metric_id, result in zip(HEADCOUNTS, counted.results, strict=True):
-            values[metric_id] = result.held
-        report = eligibility(PROGRAM, PartnerMetrics(pid, AS_OF, values))
-        current = data.levels[pid]
-        decision = decide(POLICY, PROGRAM, current, LevelHistory(pid), [report], AS_OF)
-        level = decision.to_level
-        compliance(pid, _requirements(level), mine, index, CATALOG, AS_OF)
-        out[pid] = (*(r.held for r in counted.results), LEVELS.index(level) if level else -1)
-    return out
-
-
-def stage_times(data: Data) -> dict[str, float]:
-    """One pass of the indexed evaluation with each stage timed apart (CPU seconds)."""
+def stage_times(data: Data, partner_ids: Sequence[str]) -> dict[str, float]:
+    """One pass of the one-by-one evaluation over *partner_ids* with each stage timed apart
+    (CPU seconds)."""
     clock = time.process_time
     spent = dict.fromkeys(("index", "headcounts", "eligibility", "decide", "compliance"), 0.0)
     start = clock()
     index = AwardIndex(data.awards, CATALOG)
     spent["index"] = clock() - start
-    for pid in data.partner_ids:
+    for pid in partner_ids:
         mine = data.affiliations[pid]
         t0 = clock()
         counted = compliance(pid, _HEADCOUNT_REQUIREMENTS, mine, index, CATALOG, AS_OF)
@@ -308,6 +340,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--people-per-partner", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=3, help="runs per case (median)")
     parser.add_argument("--naive-sample", type=int, default=20, help="partners for the baseline")
+    parser.add_argument(
+        "--one-by-one-sample",
+        type=int,
+        default=5000,
+        help="partners evaluated with the engine functions one by one",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
         "--gc",
@@ -333,21 +371,30 @@ def main(argv: list[str] | None = None) -> int:
     reminders_s, reminders_wall, due = timed(
         lambda: reminders_due(data.awards, CATALOG, *YEAR), args.repeat
     )
+    index_s, index_wall, index = timed(lambda: AwardIndex(data.awards, CATALOG), args.repeat)
+    calls = data.partner_ids[: max(1, min(args.one_by_one_sample, args.partners))]
+    calls_s, calls_wall, called = timed(
+        lambda: evaluate_one_by_one(data, calls, index), args.repeat
+    )
+    # The index is built once for all partners; the per-partner calls scale with the partners.
+    calls_all_s = index_s + calls_s * args.partners / len(calls)
+    calls_all_wall = index_wall + calls_wall * args.partners / len(calls)
+    same = all(called[pid] == indexed[pid] for pid in calls)
     if not KEEP_GC:
         gc.disable()
     try:
-        stages = stage_times(data)
+        stages = stage_times(data, calls)
     finally:
         gc.enable()
     sample = data.partner_ids[: max(1, min(args.naive_sample, args.partners))]
     naive_s, naive_wall, naive = timed(lambda: naive_counts(data, sample), 1)
     naive_all_s = naive_s * args.partners / len(sample)
-    agrees = all(naive[pid] == indexed[pid][: len(HEADCOUNTS)] for pid in sample)
+    agrees = all(naive[pid] == _headcounts(indexed[pid]) for pid in sample)
 
     full = args.partners >= FULL_PARTNERS
     rows = [
         {
-            "case": "evaluate every partner (index)",
+            "case": "evaluate every partner (ProgramEvaluator)",
             "partners": args.partners,
             "awards": len(data.awards),
             "median_cpu_s": round(evaluate_s, 3),
@@ -356,6 +403,28 @@ def main(argv: list[str] | None = None) -> int:
             "goal_s": GOAL_EVALUATE_S,
             "meets_goal": evaluate_s <= GOAL_EVALUATE_S,
             "naive_vs_this": round(naive_all_s / evaluate_s, 1),
+        },
+        {
+            "case": "  of which: build the AwardIndex",
+            "partners": args.partners,
+            "awards": len(data.awards),
+            "median_cpu_s": round(index_s, 3),
+            "median_wall_s": round(index_wall, 3),
+            "per_partner_us": round(index_s / args.partners * 1e6, 1),
+            "goal_s": None,
+            "meets_goal": None,
+            "naive_vs_this": None,
+        },
+        {
+            "case": f"engine functions one by one (extrapolated from {len(calls)})",
+            "partners": args.partners,
+            "awards": len(data.awards),
+            "median_cpu_s": round(calls_all_s, 3),
+            "median_wall_s": round(calls_all_wall, 3),
+            "per_partner_us": round(calls_all_s / args.partners * 1e6, 1),
+            "goal_s": None,
+            "meets_goal": None,
+            "naive_vs_this": round(naive_all_s / calls_all_s, 1),
         },
         {
             "case": "a year of reminders",
@@ -383,16 +452,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n== certifications: {args.partners:,} partners, {data.people:,} people ==")
     print_table(rows)
     print(
-        f"\n{len(due):,} reminders due in {YEAR[0].year}; naive counts agree with the index on "
+        f"\n{len(due):,} reminders due in {YEAR[0].year}; the evaluator equals the engine "
+        f"functions on {len(calls):,} partners: {same}; naive counts agree with the index on "
         f"the sample: {agrees}"
     )
-    print("\nwhere the evaluation's CPU time goes (one pass):")
+    print(f"\nwhere the one-by-one evaluation's CPU time goes ({len(calls):,} partners):")
     print_table(
         [
             {
                 "stage": stage,
                 "cpu_s": round(seconds, 3),
-                "per_partner_us": round(seconds / args.partners * 1e6, 1),
+                "per_partner_us": round(seconds / len(calls) * 1e6, 1),
             }
             for stage, seconds in stages.items()
         ]
@@ -409,8 +479,10 @@ def main(argv: list[str] | None = None) -> int:
         "repeat": args.repeat,
         "reminders_in_year": len(due),
         "naive_agrees": agrees,
+        "one_by_one_sample": len(calls),
+        "evaluator_equals_one_by_one": same,
         "gc_during_timing": KEEP_GC,
-        "stages_cpu_s": {stage: round(seconds, 3) for stage, seconds in stages.items()},
+        "one_by_one_stages_cpu_s": {stage: round(seconds, 3) for stage, seconds in stages.items()},
         "goals_met": met,
         "rows": rows,
     }
@@ -420,6 +492,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {path}")
     if not agrees:
         print("the naive scan and the index disagree", file=sys.stderr)
+        return 2
+    if not same:
+        print("the evaluator and the engine functions disagree", file=sys.stderr)
         return 2
     return 1 if full and not met else 0
 

@@ -24,6 +24,8 @@ def test_certifications_benchmark_writes_json_and_table(tmp_path: Path) -> None:
             "1",
             "--naive-sample",
             "5",
+            "--one-by-one-sample",
+            "40",
             "--out",
             str(tmp_path),
         ],
@@ -39,6 +41,12 @@ def test_certifications_benchmark_writes_json_and_table(tmp_path: Path) -> None:
     assert data["naive_agrees"] is True
     assert data["reminders_in_year"] > 0
     cases = [row["case"] for row in data["rows"]]
-    assert cases[:2] == ["evaluate every partner (index)", "a year of reminders"]
-    assert cases[2].startswith("naive per-partner scan")
+    assert cases[:2] == [
+        "evaluate every partner (ProgramEvaluator)",
+        "  of which: build the AwardIndex",
+    ]
+    assert cases[2].startswith("engine functions one by one")
+    assert cases[3] == "a year of reminders"
+    assert cases[4].startswith("naive per-partner scan")
+    assert data["evaluator_equals_one_by_one"] is True
     assert all(row["median_cpu_s"] >= 0 for row in data["rows"])

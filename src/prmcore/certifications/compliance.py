@@ -20,7 +20,7 @@ many partners does not re-scan the awards for each.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 import attrs
 
@@ -82,7 +82,7 @@ class AwardIndex:
     .. versionadded:: 0.1.0
     """
 
-    __slots__ = ("_by_person", "_catalog", "_count", "_grace", "_qualifying")
+    __slots__ = ("_by_person", "_catalog", "_count", "_grace", "_qualifying", "_slot_cache")
 
     def __init__(self, awards: Iterable[CertificationAward], catalog: CertificationCatalog) -> None:
         c = Checks()
@@ -114,6 +114,7 @@ class AwardIndex:
         self._count = count
         self._qualifying = {ctype.id: catalog.qualifying_types(ctype.id) for ctype in catalog.types}
         self._grace = {ctype.id: _grace_end(ctype.grace) for ctype in catalog.types}
+        self._slot_cache: dict[tuple[CertificationTypeId, ...], dict[str, tuple[int, ...]]] = {}
 
     @property
     def catalog(self) -> CertificationCatalog:
@@ -157,6 +158,45 @@ class AwardIndex:
             ):
                 return True
         return False
+
+    def _slots(self, type_ids: Sequence[CertificationTypeId]) -> dict[str, tuple[int, ...]]:
+        """For each type of the catalog, the positions in *type_ids* it counts for (cached:
+        a host asks for the same few lists for every partner)."""
+        key = tuple(type_ids)
+        found = self._slot_cache.get(key)
+        if found is None:
+            wanted = [self._qualifying[type_id] for type_id in key]
+            found = {
+                source: tuple(k for k, types in enumerate(wanted) if source in types)
+                for source in self._qualifying
+            }
+            if len(self._slot_cache) >= 64:  # a few requirement lists; never grow unbounded
+                self._slot_cache.clear()
+            self._slot_cache[key] = found
+        return found
+
+    def _holders(
+        self, people: Collection[PersonId], type_ids: Sequence[CertificationTypeId], as_of: dt.date
+    ) -> list[tuple[PersonId, ...]]:
+        """For each of *type_ids* (in the catalog), the people among *people* (distinct) who
+        hold it on *as_of*, sorted by id."""
+        slots = self._slots(type_ids)
+        found: list[list[PersonId]] = [[] for _ in type_ids]
+        by_person = self._by_person
+        for person in sorted(people):  # sorted once: each list is filled in order
+            for award in by_person.get(person, ()):
+                counts_for = slots[award.type_id]
+                # Grace only matters after expiry, so its end is computed only then.
+                if (
+                    counts_for
+                    and award.earned_on <= as_of
+                    and (as_of <= award.expires_on or as_of <= self._until(award))
+                ):
+                    for k in counts_for:
+                        holders = found[k]
+                        if not holders or holders[-1] != person:
+                            holders.append(person)
+        return [tuple(holders) for holders in found]
 
     def awards_for(self, person_id: str, type_id: str) -> tuple[CertificationAward, ...]:
         """Every award of *person_id* that counts for *type_id*, whatever its status.
@@ -450,12 +490,11 @@ def compliance(
     """
     reqs, mine, index = _prepare(partner_id, requirements, affiliations, awards, catalog, as_of)
     people = {a.person_id for a in mine if a.active_on(as_of)}
-    results = []
-    for req in reqs:
-        wanted = index._qualifying[req.type_id]
-        counted = sorted(person for person in people if index._holds(person, wanted, as_of))
-        results.append(RequirementResult(req, tuple(counted)))
-    return ComplianceReport(PartnerId(partner_id), as_of, tuple(results))
+    counted = index._holders(people, [req.type_id for req in reqs], as_of)
+    results = tuple(
+        RequirementResult(req, holders) for req, holders in zip(reqs, counted, strict=True)
+    )
+    return ComplianceReport(PartnerId(partner_id), as_of, results)
 
 
 def forecast_compliance_loss(

@@ -41,6 +41,7 @@ from prmcore.tiers.eligibility import (
     eligibility,
     gap_to_next,
 )
+from prmcore.tiers.evaluator import CertifiedHeadcount, PartnerEvaluation, ProgramEvaluator
 from prmcore.tiers.events import LevelChanged, LevelChangePending, decision_event
 from prmcore.tiers.level_policy import (
     DecisionKind,
@@ -68,6 +69,7 @@ __all__ = [
     "AboveTopTierError",
     "Benefits",
     "Boundary",
+    "CertifiedHeadcount",
     "CompositeResult",
     "CompositeScore",
     "CustomBenefit",
@@ -88,8 +90,10 @@ __all__ = [
     "MetricKind",
     "MetricValue",
     "PackageRounding",
+    "PartnerEvaluation",
     "PartnerMetrics",
     "Program",
+    "ProgramEvaluator",
     "ProgramLevel",
     "Requirement",
     "RequirementResult",

@@ -26,7 +26,9 @@ in gap sentences is formatted with babel for display only.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import ROUND_CEILING, Decimal
+from typing import Any
 
 import attrs
 
@@ -261,16 +263,16 @@ def _amount(value: MetricValue) -> Decimal | int:
     return value.amount if isinstance(value, Money) else value
 
 
-def _value_for(metric: Metric, metrics: PartnerMetrics) -> tuple[MetricValue, bool]:
-    if metric.id in metrics.values:
-        return metrics.values[metric.id], True
+def _value_for(metric: Metric, values: Mapping[str, MetricValue]) -> tuple[MetricValue, bool]:
+    if metric.id in values:
+        return values[metric.id], True
     return metric.zero(), False
 
 
 def _requirement(
-    metric: Metric, threshold: MetricValue, metrics: PartnerMetrics
+    metric: Metric, threshold: MetricValue, values: Mapping[str, MetricValue]
 ) -> RequirementResult:
-    value, supplied = _value_for(metric, metrics)
+    value, supplied = _value_for(metric, values)
     met = _amount(value) >= _amount(threshold)
     shortfall: MetricValue
     if met:
@@ -286,14 +288,14 @@ def _requirement(
 
 
 def _composite(
-    program: Program, composite: CompositeScore, metrics: PartnerMetrics
+    program: Program, composite: CompositeScore, values: Mapping[str, MetricValue]
 ) -> CompositeResult:
     ctx = SCORE_CONTEXT
     lines: list[ScoreLine] = []
     score = _ZERO
     for metric_id, weight in composite.weights.items():
         metric = program.metric(metric_id)
-        value, _ = _value_for(metric, metrics)
+        value, _ = _value_for(metric, values)
         target = composite.targets[metric_id]
         cap = composite.cap_for(metric_id)
         ratio = ctx.divide(Decimal(_amount(value)), Decimal(_amount(target)))
@@ -302,35 +304,53 @@ def _composite(
         score = ctx.add(score, points)
         lines.append(ScoreLine(metric_id, value, target, weight, cap, ratio, points))
     minimums = tuple(
-        _requirement(program.metric(metric_id), minimum, metrics)
+        _requirement(program.metric(metric_id), minimum, values)
         for metric_id, minimum in composite.minimums.items()
     )
     met = score >= composite.pass_mark and all(m.met for m in minimums)
     return CompositeResult(score, composite.pass_mark, tuple(lines), minimums, met)
 
 
-_Line = tuple[Metric, MetricValue, "Decimal | int"]
-_Plan = tuple[tuple[ProgramLevel, tuple[_Line, ...]], ...]
-_PLANS: dict[int, tuple[Program, _Plan]] = {}
+# One requirement, resolved for the program: the metric id, the threshold and its amount (what a
+# value is compared with), the metric's zero, whether the metric counts money or whole things,
+# the result for a partner without a value, and the results for small int values seen so far.
+_Line = tuple[
+    str, MetricValue, "Decimal | int", MetricValue, bool, bool, "RequirementResult", dict[int, Any]
+]  # the last: int value -> RequirementResult
+# One level: the level, its requirements' lines, and its result when it has no requirement and
+# no composite (the same for every partner, so built once).
+_Rung = tuple[ProgramLevel, tuple[_Line, ...], "LevelResult | None"]
+_PLANS: dict[int, tuple[Program, tuple[_Rung, ...]]] = {}
 _MISSING = object()
+# Results are immutable, so the result for an int value (a count, a whole percentage) is built
+# once per requirement and shared; only small values are kept, so that the store stays small.
+_SHARED_INTS = range(1001)
 
 
-def _plan(program: Program) -> _Plan:
+def _plan(program: Program) -> tuple[_Rung, ...]:
     """Each level of the ladder with its requirements' metrics and threshold amounts, looked
     up once per program (programs are immutable) rather than once per partner."""
     entry = _PLANS.get(id(program))
     if entry is not None and entry[0] is program:
         return entry[1]
-    plan = tuple(
-        (
-            level,
-            tuple(
-                (program.metric(r.metric_id), r.threshold, _amount(r.threshold))
-                for r in level.requirements
-            ),
-        )
-        for level in program.ladder
-    )
+    rungs: list[_Rung] = []
+    for level in program.ladder:
+        lines: list[_Line] = []
+        for requirement in level.requirements:
+            metric = program.metric(requirement.metric_id)
+            threshold = requirement.threshold
+            zero = metric.zero()
+            missing = _requirement(metric, threshold, {})
+            money = isinstance(threshold, Money)
+            count = metric.kind is MetricKind.COUNT
+            lines.append(
+                (metric.id, threshold, _amount(threshold), zero, money, count, missing, {})
+            )
+        fixed = None
+        if not lines and level.composite is None:
+            fixed = LevelResult(level.id, level.name, level.rank, True, ())
+        rungs.append((level, tuple(lines), fixed))
+    plan = tuple(rungs)
     if len(_PLANS) >= 64:  # a few programs per process; never grow without bound
         _PLANS.clear()
     _PLANS[id(program)] = (program, plan)
@@ -338,36 +358,82 @@ def _plan(program: Program) -> _Plan:
 
 
 def _requirements(
-    lines: tuple[_Line, ...], metrics: PartnerMetrics
-) -> tuple[RequirementResult, ...]:
-    values = metrics.values
+    lines: tuple[_Line, ...], values: Mapping[str, MetricValue]
+) -> tuple[tuple[RequirementResult, ...], bool]:
+    """Each line's result, and whether every one is met."""
     results = []
-    for metric, threshold, least in lines:
-        found = values.get(metric.id, _MISSING)
-        supplied = found is not _MISSING
-        value: MetricValue = found if supplied else metric.zero()  # type: ignore[assignment]
-        met = (value.amount if isinstance(value, Money) else value) >= least
-        shortfall: MetricValue
-        if met:
-            shortfall = metric.zero()
-        elif isinstance(threshold, Money):
-            assert isinstance(value, Money)
-            shortfall = threshold - value
-        elif metric.kind is MetricKind.COUNT:
-            shortfall = int(threshold - value)  # type: ignore[operator]
+    every = True
+    for metric_id, threshold, least, zero, money, count, missing, shared in lines:
+        # Values fit their metric (checked), so a money metric's value is Money.
+        value: Any = values.get(metric_id, _MISSING)
+        result: RequirementResult | None
+        if value is _MISSING:
+            result = missing
+        elif type(value) is int and value in _SHARED_INTS:
+            result = shared.get(value)
+            if result is None:
+                result = shared[value] = _result(metric_id, threshold, least, zero, count, value)
         else:
-            shortfall = Decimal(threshold) - Decimal(value)  # type: ignore[arg-type]
-        results.append(RequirementResult(metric.id, met, value, threshold, shortfall, supplied))
-    return tuple(results)
+            met = (value.amount if money else value) >= least
+            shortfall: Any
+            if met:
+                shortfall = zero
+            elif money:
+                shortfall = threshold - value
+            elif count:
+                shortfall = int(threshold - value)
+            else:
+                shortfall = Decimal(threshold) - Decimal(value)  # type: ignore[arg-type]
+            result = RequirementResult(metric_id, met, value, threshold, shortfall, True)
+        every = every and result.met
+        results.append(result)
+    return tuple(results), every
 
 
-def _level(
-    program: Program, level: ProgramLevel, lines: tuple[_Line, ...], metrics: PartnerMetrics
-) -> LevelResult:
-    requirements = _requirements(lines, metrics)
-    composite = None if level.composite is None else _composite(program, level.composite, metrics)
-    qualified = all(r.met for r in requirements) and (composite is None or composite.met)
-    return LevelResult(level.id, level.name, level.rank, qualified, requirements, composite)
+def _result(
+    metric_id: str, threshold: Any, least: Any, zero: MetricValue, count: bool, value: int
+) -> RequirementResult:
+    """The result for a supplied int *value* of a count, number or percentage metric."""
+    met = value >= least
+    shortfall: MetricValue
+    if met:
+        shortfall = zero
+    elif count:
+        shortfall = int(threshold - value)
+    else:
+        shortfall = Decimal(threshold) - Decimal(value)
+    return RequirementResult(metric_id, met, value, threshold, shortfall, True)
+
+
+def _judge(
+    program: Program, partner_id: str, as_of: dt.date, values: Mapping[str, MetricValue]
+) -> EligibilityReport:
+    """The report for checked *values* (what :func:`eligibility` returns once its inputs
+    passed their checks)."""
+    results = []
+    top = -1
+    for i, (level, lines, fixed) in enumerate(_plan(program)):
+        if fixed is not None:
+            result = fixed  # immutable: one result serves every partner
+        else:
+            requirements, qualified = _requirements(lines, values)
+            composite = level.composite
+            scored = None if composite is None else _composite(program, composite, values)
+            qualified = qualified and (scored is None or scored.met)
+            result = LevelResult(level.id, level.name, level.rank, qualified, requirements, scored)
+        if result.qualified:
+            top = i
+        results.append(result)
+    following = results[top + 1].level_id if top + 1 < len(results) else None
+    return EligibilityReport(
+        program.id,
+        partner_id,
+        as_of,
+        tuple(results),
+        results[top].level_id if top >= 0 else None,
+        following,
+        program.metrics,
+    )
 
 
 def _plainly_fits(metric: Metric, value: object) -> bool:
@@ -424,19 +490,7 @@ def eligibility(program: Program, metrics: PartnerMetrics) -> EligibilityReport:
     .. versionadded:: 0.1.0
     """
     _check_inputs(program, metrics)
-    results = tuple(_level(program, level, lines, metrics) for level, lines in _plan(program))
-    qualified = [i for i, result in enumerate(results) if result.qualified]
-    top = qualified[-1] if qualified else -1
-    following = results[top + 1].level_id if top + 1 < len(results) else None
-    return EligibilityReport(
-        program_id=program.id,
-        partner_id=metrics.partner_id,
-        as_of=metrics.as_of,
-        levels=results,
-        qualified_level_id=results[top].level_id if top >= 0 else None,
-        next_level_id=following,
-        metrics=program.metrics,
-    )
+    return _judge(program, metrics.partner_id, metrics.as_of, metrics.values)
 
 
 # -- gaps ---------------------------------------------------------------------------------------

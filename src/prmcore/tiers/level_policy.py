@@ -50,11 +50,18 @@ from typing import Any
 
 import attrs
 
-from prmcore._checks import Checks, Validated, to_enum, to_tuple, trusted_construction
+from prmcore._checks import (
+    _TRUSTED,
+    Checks,
+    Validated,
+    to_enum,
+    to_tuple,
+    trusted_construction,
+)
 from prmcore.errors import InvalidTransition
 from prmcore.periods import PeriodCalendar, add_months, trailing
 from prmcore.tiers.eligibility import EligibilityReport
-from prmcore.tiers.program import Program
+from prmcore.tiers.program import Program, ProgramLevel
 
 __all__ = [
     "DecisionKind",
@@ -527,30 +534,44 @@ def decide(
                 f"{as_of.isoformat()}",
             )
     c.done()
-    return _Decider(policy, program, current_level, history, found, as_of).decide()
+    last = history.last_change(as_of)
+    return _Decider(
+        policy,
+        program.ladder,
+        position,
+        current_level,
+        history.partner_id,
+        None if last is None else last.effective_on,
+        found,
+        as_of,
+    ).decide()
 
 
 class _Decider:
+    """The rules of the module docs, for checked inputs: *position* maps each level id to its
+    place on *ladder*, *since* is the effective date of the last change on or before *as_of*
+    (``None``: none), *evaluations* are sorted by date, at most one per date."""
+
     def __init__(
         self,
         policy: LevelPolicy,
-        program: Program,
+        ladder: tuple[ProgramLevel, ...],
+        position: dict[str, int],
         current: str | None,
-        history: LevelHistory,
+        partner_id: str,
+        since: dt.date | None,
         evaluations: list[LevelEvaluation],
         as_of: dt.date,
     ) -> None:
         self.policy = policy
-        self.ladder = program.ladder
+        self.ladder = ladder
         self.current = current
-        self.partner_id = history.partner_id
+        self.partner_id = partner_id
         self.as_of = as_of
         usable = [e for e in evaluations if e.on <= as_of]
-        position = {level.id: i for i, level in enumerate(self.ladder)}
         self.standings = _Standing(usable, position, policy.lookback_months)
         self.cur = -1 if current is None else position[current]
-        last = history.last_change(as_of)
-        self.since = None if last is None else last.effective_on
+        self.since = since
 
     def name(self, position: int) -> str:
         return self.ladder[position].name
@@ -564,11 +585,15 @@ class _Decider:
             kind, proposed = DecisionKind.PENDING, kind
             reason += "; waiting for approval"
         # Built from validated inputs (the history's partner, the program's level ids, a
-        # checked date), so the checks are not run again.
-        with trusted_construction():
+        # checked date), so the checks are not run again (as in trusted_construction(), without
+        # the cost of a generator-based context manager for every partner).
+        token = _TRUSTED.set(True)
+        try:
             return LevelDecision(
                 self.partner_id, kind, self.current, to_level, effective, reason, proposed
             )
+        finally:
+            _TRUSTED.reset(token)
 
     def hold(self, reason: str) -> LevelDecision:
         return self.decision(DecisionKind.HOLD, None, None, reason)

@@ -37,13 +37,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 
-from prmcore._checks import Checks, Validated, to_tuple
+from prmcore._checks import Checks, to_tuple
 from prmcore.certifications import (
     AwardIndex,
     CertificationAward,
-    CertificationCatalog,
     CertificationRequirement,
-    CertificationTypeId,
     ComplianceLost,
     ComplianceReport,
     compliance,
@@ -54,7 +52,12 @@ from prmcore.domain import Affiliation, Partner, PartnerId, PartnerStatus, Progr
 from prmcore.errors import InvalidTransition, Problem, ValidationError, join_path
 from prmcore.events import Clock, DomainEvent, IdFactory
 from prmcore.repositories.protocols import UnitOfWork
-from prmcore.tiers.eligibility import EligibilityReport, LevelGap, eligibility, gap_to_next
+from prmcore.tiers.evaluator import (
+    CertifiedHeadcount,
+    PartnerEvaluation,
+    ProgramEvaluator,
+    certification_requirements,
+)
 from prmcore.tiers.events import LevelChanged, decision_event
 from prmcore.tiers.level_policy import (
     DecisionKind,
@@ -62,10 +65,9 @@ from prmcore.tiers.level_policy import (
     LevelDecision,
     LevelEvaluation,
     LevelPolicy,
-    decide,
 )
 from prmcore.tiers.level_record import LevelRecord
-from prmcore.tiers.metrics import MetricKind, MetricValue, PartnerMetrics
+from prmcore.tiers.metrics import MetricKind, MetricValue
 from prmcore.tiers.program import Program
 
 __all__ = [
@@ -76,68 +78,6 @@ __all__ = [
 ]
 
 _NO_VALUES: Mapping[str, MetricValue] = {}
-
-
-@attrs.frozen
-class CertifiedHeadcount(Validated):
-    """A program metric whose value is the number of people affiliated with the partner who
-    hold a certification type (or a type that satisfies it) on the day.
-
-    Args:
-        metric_id: A ``count`` metric of the program (``"certified_security"``).
-        type_id: The certification type it counts.
-
-    Raises:
-        ValidationError: A bad id.
-
-    .. versionadded:: 0.1.0
-    """
-
-    metric_id: str
-    """The program metric."""
-    type_id: CertificationTypeId
-    """The certification type counted."""
-
-    def _validate(self, c: Checks) -> None:
-        c.identifier("metric_id", self.metric_id)
-        c.identifier("type_id", self.type_id)
-
-
-@attrs.frozen
-class PartnerEvaluation:
-    """What :meth:`ProgramService.evaluate` found and did for one partner.
-
-    .. versionadded:: 0.1.0
-    """
-
-    partner_id: PartnerId
-    """The partner."""
-    report: EligibilityReport
-    """Every level judged, with values, thresholds and shortfalls."""
-    decision: LevelDecision
-    """What the level policy decided."""
-    level_id: str | None
-    """The partner's level after the decision (a pending change is not applied)."""
-    compliance: ComplianceReport
-    """The certification requirements of that level: held, required and the gaps."""
-
-    def gap(self, level_id: str | None = None, *, locale: str = "en_US") -> LevelGap:
-        """The gaps to *level_id*, in words (see :func:`~prmcore.tiers.gap_to_next`). By
-        default, to the level ranked right above the partner's level after the decision (the
-        next level up for a partner without one); at the top of the ladder, no gaps.
-
-        Raises:
-            NotFoundError: *level_id* is not a level of the program.
-
-        .. versionadded:: 0.1.0
-        """
-        if level_id is None and self.level_id is not None:
-            ranked = [result.level_id for result in self.report.levels]
-            above = ranked.index(self.level_id) + 1
-            if above == len(ranked):
-                return LevelGap(None, "", (), "")
-            level_id = ranked[above]
-        return gap_to_next(self.report, level_id=level_id, locale=locale)
 
 
 @attrs.frozen
@@ -225,15 +165,7 @@ class ProgramService:
         headcount metric, as "at least *threshold* people holding the type". Empty for
         ``None`` or a level that is not in the program.
         """
-        if level_id is None or level_id not in {level.id for level in self._program.levels}:
-            return []
-        found = []
-        for requirement in self._program.level(level_id).requirements:
-            type_id = self._counted.get(requirement.metric_id)
-            threshold = requirement.threshold
-            if type_id is not None and isinstance(threshold, int) and threshold > 0:
-                found.append(CertificationRequirement(type_id, threshold))
-        return found
+        return certification_requirements(self._program, self._counted, level_id)
 
     # -- evaluation -------------------------------------------------------------------------
 
@@ -272,7 +204,9 @@ class ProgramService:
             partners, affiliations, awards = self._load(uow, partner_ids)
             self._check_metrics(given, {p.id for p in partners})
             catalog = load_catalog(uow)
-            index = AwardIndex(awards, catalog)
+            evaluator = ProgramEvaluator(
+                self._program, self._policy, catalog, AwardIndex(awards, catalog), self._headcounts
+            )
             records = {r.partner_id: r for r in uow.level_records.list()}
             now = self._clock.now()
             results: list[PartnerEvaluation] = []
@@ -280,11 +214,10 @@ class ProgramService:
             for partner in partners:
                 result, found = self._evaluate_one(
                     uow,
+                    evaluator,
                     partner,
                     given.get(partner.id, _NO_VALUES),
                     affiliations.get(partner.id, []),
-                    index,
-                    catalog,
                     records.get(partner.id),
                     as_of,
                     now,
@@ -328,66 +261,42 @@ class ProgramService:
                         )
         c.done()
 
-    def _headcount_values(
-        self,
-        partner: Partner,
-        affiliations: Sequence[Affiliation],
-        index: AwardIndex,
-        catalog: CertificationCatalog,
-        as_of: dt.date,
-    ) -> dict[str, int]:
-        if not self._headcounts:
-            return {}
-        counted = compliance(
-            partner.id,
-            [CertificationRequirement(h.type_id) for h in self._headcounts],
-            affiliations,
-            index,
-            catalog,
-            as_of,
-        )
-        return {
-            h.metric_id: result.held
-            for h, result in zip(self._headcounts, counted.results, strict=True)
-        }
-
     def _evaluate_one(
         self,
         uow: UnitOfWork,
+        evaluator: ProgramEvaluator,
         partner: Partner,
         values: Mapping[str, MetricValue],
         affiliations: Sequence[Affiliation],
-        index: AwardIndex,
-        catalog: CertificationCatalog,
         stored: LevelRecord | None,
         as_of: dt.date,
         now: dt.datetime,
     ) -> tuple[PartnerEvaluation, list[DomainEvent]]:
-        computed = self._headcount_values(partner, affiliations, index, catalog, as_of)
-        try:
-            partner_metrics = PartnerMetrics(partner.id, as_of, {**values, **computed})
-            report = eligibility(self._program, partner_metrics)
-        except ValidationError as err:
-            raise _value_problems(err, partner.id) from None
-        record = (stored or LevelRecord(partner.id)).with_evaluation(
-            LevelEvaluation.from_report(report)
-        )
+        record = stored or LevelRecord(partner.id)
         history = record.history
         current = history.level_on(as_of) if history.changes else partner.program_level_id
         try:
-            decision = decide(
-                self._policy, self._program, current, history, record.evaluations, as_of
+            result = evaluator.evaluate(
+                partner.id,
+                as_of,
+                values,
+                affiliations,
+                current_level=current,
+                history=history,
+                evaluations=record.evaluations,
             )
         except ValidationError as err:
-            raise err.prefixed(f"partners.{partner.id}") from None
+            raise _partner_problems(err, partner.id) from None
+        record = record.with_evaluation(LevelEvaluation.from_report(result.report))
+        decision = result.decision
         events: list[DomainEvent] = []
-        level = current
         pending = None
         if decision.kind in (DecisionKind.PROMOTE, DecisionKind.DEMOTE):
             change = decision.change()
             record = attrs.evolve(record, history=history.append(change))
-            level = change.to_level
-            uow.partners.update(attrs.evolve(partner, program_level_id=ProgramLevelId(level)))
+            uow.partners.update(
+                attrs.evolve(partner, program_level_id=ProgramLevelId(change.to_level))
+            )
             events.append(self._event(decision, now))
         elif decision.kind is DecisionKind.PENDING:
             pending = decision
@@ -396,18 +305,11 @@ class ProgramService:
                 pending = earlier  # announced already
             else:
                 events.append(self._event(decision, now))
-        report_now = compliance(
-            partner.id,
-            self.certification_requirements(level),
-            affiliations,
-            index,
-            catalog,
-            as_of,
-        )
+        report_now = result.compliance
         if not report_now.compliant and record.compliant is not False:
             events.append(
                 ComplianceLost.for_report(
-                    report_now, level_id=level, id=self._ids(), occurred_at=now
+                    report_now, level_id=result.level_id, id=self._ids(), occurred_at=now
                 )
             )
         record = attrs.evolve(record, pending=pending, compliant=report_now.compliant)
@@ -415,7 +317,6 @@ class ProgramService:
             uow.level_records.add(record)
         else:
             uow.level_records.update(record)
-        result = PartnerEvaluation(partner.id, report, decision, level, report_now)
         return result, events
 
     def _event(self, decision: LevelDecision, now: dt.datetime) -> DomainEvent:
@@ -493,12 +394,17 @@ class ProgramService:
         return sorted(risks, key=lambda r: (r.loses_on, r.partner_id))
 
 
-def _value_problems(err: ValidationError, partner_id: str) -> ValidationError:
-    """Problems with a partner's metric values, at ``metrics.<partner>.<metric>``."""
+def _partner_problems(err: ValidationError, partner_id: str) -> ValidationError:
+    """Problems found while evaluating a partner: its metric values at
+    ``metrics.<partner>.<metric>``, anything else (a stored level the program does not know)
+    at ``partners.<partner>...``."""
     problems = []
     for problem in err.problems:
-        path = problem.path.removeprefix("metrics.").removeprefix("values.")
-        problems.append(Problem(join_path(f"metrics.{partner_id}", path), problem.message))
+        if problem.path.startswith("values."):
+            path = join_path(f"metrics.{partner_id}", problem.path.removeprefix("values."))
+        else:
+            path = join_path(f"partners.{partner_id}", problem.path)
+        problems.append(Problem(path, problem.message))
     return ValidationError(problems)
 
 
