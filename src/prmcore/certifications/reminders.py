@@ -253,6 +253,8 @@ def _plan(ctype: CertificationType) -> _Plan:
 
 
 _ID = operator.attrgetter("id")
+# Windows up to this many days always get one list per day (see reminders_due).
+_DENSE_DAYS = 1500
 _FIRST = operator.itemgetter(0)
 
 
@@ -325,8 +327,18 @@ def reminders_due(
     # for half a million awards must not spend its time in calendar arithmetic, per-reminder
     # date objects or a sort on tuples.
     first, last = start.toordinal(), end.toordinal()
-    by_day: defaultdict[int, list[Reminder]] = defaultdict(list)
-    dates = _Days()
+    # Each day of the window gets its list and its date object up front when the window is not
+    # much longer than there are awards (a list index is cheaper than a dictionary step per
+    # reminder); a long window with few awards files them by day in a dictionary instead.
+    span = last - first + 1
+    dense = span <= max(_DENSE_DAYS, 4 * len(items))
+    if dense:
+        lists: list[list[Reminder]] = [[] for _ in range(span)]
+        dates: Any = [dt.date.fromordinal(day) for day in range(first, last + 1)]
+    else:
+        by_day: defaultdict[int, list[Reminder]] = defaultdict(list)
+        dates = _Days()
+    base = first if dense else 0
     new = _new
     bad = False
     ordered, previous = True, ""  # awards in strictly increasing id order, so far
@@ -353,14 +365,17 @@ def reminders_due(
         if ordered:
             ordered = aid > previous
             previous = aid
-        for delta, offset, kind in steps:
+        for delta, offset, kind in steps:  # in day order
             day = x + delta
-            if low <= day <= last:
-                if seen and _key(aid, expires.isoformat(), offset) in seen:
-                    continue
-                by_day[day].append(
-                    new(Reminder, (aid, pid, tid, kind, offset, expires, dates[day], grace))
-                )
+            if day > last:
+                break
+            if day < low:
+                continue
+            if seen and _key(aid, expires.isoformat(), offset) in seen:
+                continue
+            at = day - base
+            filed = lists[at] if dense else by_day[day]
+            filed.append(new(Reminder, (aid, pid, tid, kind, offset, expires, dates[at], grace)))
     if bad:
         # Paths and messages are only built when some award is bad: the loop above sees every
         # award.
@@ -370,20 +385,19 @@ def reminders_due(
             elif award.type_id not in plans:
                 c.add(f"awards[{i}].type_id", f"unknown certification type {award.type_id!r}")
     c.done()
+    days = lists if dense else [by_day[day] for day in sorted(by_day)]
     # Within a day: by award id, then the longest offset first, then input order (the sort is
     # stable). Awards given in increasing id order (as a store lists them) are filed in that
-    # order already. Otherwise the per-day lists are sorted: by the id alone (a C-level string
+    # order already. Otherwise each day's list is sorted: by the id alone (a C-level string
     # sort) when ids are distinct, since an award has at most one reminder a day; by id and
     # offset when some id repeats.
-    order = None
     if not ordered:
         unique = len(set(map(_ID, items))) == len(items)
         order = _FIRST if unique else _id_and_offset
-    found: list[Reminder] = []
-    for day in sorted(by_day):
-        filed = by_day[day]
-        if order is not None:
+        for filed in days:
             filed.sort(key=order)
+    found: list[Reminder] = []
+    for filed in days:
         found.extend(filed)
     return found
 
