@@ -93,22 +93,28 @@ class AwardIndex:
         # award, and a lookup only touches the few awards one person holds.
         known = frozenset(ctype.id for ctype in catalog.types)
         by_person: dict[PersonId, list[CertificationAward]] = {}
-        count = 0
-        items: Iterable[object] = awards  # checked: callers may pass anything
-        for i, award in enumerate(items):
-            count += 1
-            if not isinstance(award, CertificationAward):
-                c.instance(f"awards[{i}]", award, CertificationAward)
-                continue
-            if award.type_id not in known:
-                c.add(f"awards[{i}].type_id", f"unknown certification type {award.type_id!r}")
-                continue
-            found = by_person.get(award.person_id)
+        get = by_person.get
+        items: Sequence[object] = awards if isinstance(awards, list | tuple) else list(awards)
+        for award in items:  # checked: callers may pass anything
+            if not isinstance(award, CertificationAward) or award.type_id not in known:
+                by_person.clear()
+                break
+            holder = award.person_id
+            found = get(holder)
             if found is None:
-                by_person[award.person_id] = [award]
+                by_person[holder] = [award]
             else:
                 found.append(award)
+        else:
+            items = ()  # every item is a good award
+        # Paths and messages are built only when some item is bad.
+        for i, award in enumerate(items):
+            if not isinstance(award, CertificationAward):
+                c.instance(f"awards[{i}]", award, CertificationAward)
+            elif award.type_id not in known:
+                c.add(f"awards[{i}].type_id", f"unknown certification type {award.type_id!r}")
         c.done()
+        count = sum(len(held) for held in by_person.values())
         self._catalog = catalog
         self._by_person = by_person
         self._count = count
