@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+import pytest
+from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -163,6 +165,22 @@ def test_add_months_lands_in_the_right_month(d: dt.date, months: int) -> None:
         assert result == month_end(result)
     if d.day <= 28:
         assert result.day == d.day
+
+
+@given(st.dates(), st.integers(-130_000, 130_000))
+def test_add_months_is_the_calendar_shift_of_relativedelta(d: dt.date, months: int) -> None:
+    """The plain arithmetic gives what relativedelta gives, and the same error outside the
+    supported dates."""
+    try:
+        expected: dt.date | None = d + relativedelta(months=months)
+    except (ValueError, OverflowError):
+        expected = None
+    if expected is None:
+        with pytest.raises(ValidationError) as caught:
+            add_months(d, months)
+        assert caught.value.paths == ("months",)
+    else:
+        assert add_months(d, months) == expected
 
 
 @given(middle_dates, st.integers(-100, 100))

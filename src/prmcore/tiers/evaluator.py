@@ -384,7 +384,11 @@ class ProgramEvaluator:
         .. versionadded:: 0.1.0
         """
         given = _NO_VALUES if values is None else values
-        kept = [e for e in evaluations if not isinstance(e, LevelEvaluation) or e.on != as_of]
+        kept = (
+            [e for e in evaluations if not isinstance(e, LevelEvaluation) or e.on != as_of]
+            if evaluations
+            else []
+        )
         quick = self._quick(partner_id, as_of, given, affiliations, current_level, history, kept)
         if quick is not None:
             return quick
@@ -408,7 +412,7 @@ class ProgramEvaluator:
             isinstance(partner_id, str)
             and _ID_RE.match(partner_id)
             and type(as_of) is dt.date
-            and isinstance(values, Mapping)
+            and (type(values) is dict or isinstance(values, Mapping))
         ):
             return None
         position = self._position
@@ -464,7 +468,9 @@ class ProgramEvaluator:
         # Every input is valid: from here on nothing can fail.
         index = self._index
         types = self._headcount_types
-        holders = dict(zip(types, index._holders(people, types, as_of), strict=True))
+        holders = (
+            dict(zip(types, index._holders(people, types, as_of), strict=True)) if types else {}
+        )
         merged = dict(values)
         for metric_id, type_id in zip(self._headcount_metrics, types, strict=True):
             merged[metric_id] = len(holders[type_id])
