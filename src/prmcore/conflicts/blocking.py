@@ -41,14 +41,12 @@ Examples:
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 import attrs
 
 from prmcore._checks import Checks, Validated
 from prmcore.conflicts.identity import CompanyRef
-from prmcore.conflicts.matching import _loose
-from prmcore.conflicts.names import STOPWORDS
 
 __all__ = ["BlockingConfig", "BlockingIndex", "blocking_keys"]
 
@@ -104,19 +102,22 @@ def blocking_keys(ref: CompanyRef) -> tuple[tuple[str, ...], tuple[str, ...]]:
     strong = [f"d:{domain}" for domain in identity.domains]
     strong += [f"i:{scheme}:{value}" for scheme, value in identity.ids]
     parts = identity.name
+    # The content words and their loose spellings, kept with the identity for matching too.
+    features = identity._features
     name: set[str] = set()
     if parts.acronym is not None:
         name.add(f"a:{parts.acronym}")
-    words = [t for t in parts.tokens if t not in STOPWORDS] or list(parts.tokens)
+    words = features.words
     for word in words:
         name.add(f"t:{word}")
         if 2 <= len(word) <= 8 and word.isalpha():
             name.add(f"a:{word}")
     if len(parts.tokens) > 1:
-        name.add(f"t:{''.join(parts.tokens)}")
+        name.add(f"t:{features.joined}")
+    loose = dict(zip(words, features.loose_words, strict=True))
     longest = sorted(words, key=lambda w: (-len(w), w))[:_DELETION_MAX_WORDS]
     for word in longest:
-        name.add(f"x:{_loose(word)}")
+        name.add(f"x:{loose[word]}")
         if len(word) >= _DELETION_MIN:
             name.update(f"x:{variant}" for variant in _deletions(word))
     return tuple(strong), tuple(sorted(name))
@@ -246,8 +247,14 @@ class BlockingIndex:
         sure: set[int] = set()
         for key in {hash(k) for k in strong}:
             sure.update(self._block(key))
-        blocks = [self._block(hash(k)) for k in name]
-        blocks = [b for b in blocks if b]
+        # The blocks themselves, not copies: a common word's block is skipped unread, and
+        # copying it only to learn its size cost more than the rest of the query.
+        found = self._blocks
+        blocks: list[Sequence[int]] = []
+        for k in name:
+            filed = found.get(hash(k))
+            if filed is not None:
+                blocks.append((filed,) if isinstance(filed, int) else filed)
         limit = self._config.max_block_size
         usable = [b for b in blocks if len(b) <= limit]
         if not usable and blocks:

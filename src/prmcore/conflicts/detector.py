@@ -48,6 +48,7 @@ from prmcore.conflicts.matching import (
     CompanyMatch,
     MatchBand,
     MatchConfig,
+    _may_reach,
     could_match,
     match_companies,
 )
@@ -440,6 +441,11 @@ class ConflictDetector:
         return registration.claim_window(self.rules)
 
     def _same_customer(self, a: CompanyRef, b: CompanyRef) -> CompanyMatch | None:
+        # The exact bound first (a pair it turns down is not scored: it could not reach the
+        # band reported), then the screen, then the full score.
+        wanted = MatchBand.REVIEW if self.config.report_review else MatchBand.MATCH
+        if not _may_reach(a.identity, b.identity, self.match_config, wanted):
+            return None
         if self.config.screen and not could_match(a, b):
             return None
         match = match_companies(a, b, self.match_config)

@@ -24,6 +24,7 @@ from functools import cached_property
 import attrs
 
 from prmcore._checks import Checks, Validated, trusted_construction, upper_or_none
+from prmcore.conflicts._features import IdentityFeatures
 from prmcore.conflicts.domains import email_domain, is_free_mail, registrable_domain
 from prmcore.conflicts.names import NameParts, parse_name
 from prmcore.domain.account import ExternalId
@@ -95,6 +96,11 @@ class CompanyIdentity:
     ignored_domains: tuple[str, ...]
     ids: tuple[tuple[str, str], ...]
     country: str | None
+
+    @cached_property
+    def _features(self) -> IdentityFeatures:
+        # What matching's pre-scoring bound reads, built once per identity.
+        return IdentityFeatures(self)
 
 
 @attrs.frozen

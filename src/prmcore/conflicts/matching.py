@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import enum
 import math
-import re
-from functools import lru_cache
 from typing import Any
 
 import attrs
@@ -32,6 +30,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from prmcore._checks import Checks, Validated, to_enum, to_tuple
+from prmcore.conflicts._features import IdentityFeatures, _content, _loose
 from prmcore.conflicts.domains import is_free_mail
 from prmcore.conflicts.identity import CompanyIdentity, CompanyRef
 from prmcore.conflicts.names import STOPWORDS, NameParts, legal_form_countries, parse_name
@@ -281,24 +280,6 @@ class CompanyMatch:
 
 # -- name similarity -------------------------------------------------------------------------
 
-_LOOSE_RULES = (
-    (re.compile(r"ks"), "x"),
-    (re.compile(r"ph"), "f"),
-    (re.compile(r"ck"), "k"),
-    (re.compile(r"kh"), "h"),
-    (re.compile(r"y"), "i"),
-    (re.compile(r"w"), "v"),
-    (re.compile(r"(.)\1+"), r"\1"),
-)
-
-
-@lru_cache(maxsize=1 << 16)
-def _loose(text: str) -> str:
-    # Cached: the same words come back in every comparison of a name.
-    for pattern, replacement in _LOOSE_RULES:
-        text = pattern.sub(replacement, text)
-    return text
-
 
 def _spelling(x: str, y: str, config: MatchConfig) -> float:
     """Edit similarity (optimal string alignment: a swap of neighbours is one edit), or a
@@ -310,11 +291,6 @@ def _spelling(x: str, y: str, config: MatchConfig) -> float:
         return exact  # loose folding can give at most loose_factor
     loose = config.loose_factor * OSA.normalized_similarity(_loose(x), _loose(y))
     return max(exact, loose)
-
-
-def _content(tokens: tuple[str, ...]) -> tuple[str, ...]:
-    words = tuple(t for t in tokens if t not in STOPWORDS)
-    return words or tokens
 
 
 def _soft_jaccard(a: tuple[str, ...], b: tuple[str, ...], config: MatchConfig) -> float:
@@ -463,10 +439,14 @@ def _domain_reason(a: CompanyIdentity, b: CompanyIdentity, config: MatchConfig) 
     return MatchReason(Signal.DOMAIN, config.domain_disagree, f"different domains: {listed}" + note)
 
 
+def _name_points(sim: float, config: MatchConfig) -> float:
+    points = config.name_weight * (sim - config.name_pivot) / (1 - config.name_pivot)
+    return max(points, config.name_floor)
+
+
 def _name_reason(a: CompanyIdentity, b: CompanyIdentity, config: MatchConfig) -> MatchReason:
     sim, detail = _name_similarity(a.name, b.name, config)
-    points = config.name_weight * (sim - config.name_pivot) / (1 - config.name_pivot)
-    return MatchReason(Signal.NAME, max(points, config.name_floor), detail)
+    return MatchReason(Signal.NAME, _name_points(sim, config), detail)
 
 
 def _country_reason(a: CompanyIdentity, b: CompanyIdentity, config: MatchConfig) -> MatchReason:
@@ -497,6 +477,10 @@ def _legal_form_reason(a: CompanyIdentity, b: CompanyIdentity, config: MatchConf
 
 
 _DEFAULT_CONFIG = MatchConfig()
+
+
+def _score(evidence: float) -> float:
+    return round(1.0 / (1.0 + math.exp(-max(min(evidence, 700.0), -700.0))), 6)
 
 
 def _band(score: float, config: MatchConfig) -> MatchBand:
@@ -556,10 +540,7 @@ def match_companies(
         _legal_form_reason(ia, ib, config),
     )
     evidence = config.prior + math.fsum(r.contribution for r in reasons)
-    if decided is not None:
-        score = 1.0 if decided else 0.0
-    else:
-        score = round(1.0 / (1.0 + math.exp(-max(min(evidence, 700.0), -700.0))), 6)
+    score = (1.0 if decided else 0.0) if decided is not None else _score(evidence)
     band = _band(score, config)
     return CompanyMatch(
         is_match=band is MatchBand.MATCH,
@@ -603,3 +584,113 @@ def could_match(a: CompanyRef, b: CompanyRef) -> bool:
     if fuzz.token_sort_ratio(na.key, nb.key) >= _SCREEN_RATIO:
         return True
     return fuzz.ratio(na.key.replace(" ", ""), nb.key.replace(" ", "")) >= _SCREEN_RATIO
+
+
+# -- the bound before scoring ----------------------------------------------------------------
+
+# Added to every bound on name similarity, against float rounding in the exact computation.
+_MARGIN = 1e-9
+
+
+def _domain_points(fa: IdentityFeatures, fb: IdentityFeatures, config: MatchConfig) -> float:
+    # The contribution of _domain_reason, for configs without extra free-mail domains.
+    if not fa.domains or not fb.domains:
+        return 0.0
+    if fa.domains & fb.domains:
+        return config.domain_agree
+    if fa.labels & fb.labels:
+        return config.domain_label_agree
+    return config.domain_disagree
+
+
+def _country_points(fa: IdentityFeatures, fb: IdentityFeatures, config: MatchConfig) -> float:
+    # The contribution of _country_reason.
+    if fa.country is None or fb.country is None:
+        return 0.0
+    return config.country_agree if fa.country == fb.country else config.country_disagree
+
+
+def _legal_form_points(fa: IdentityFeatures, fb: IdentityFeatures, config: MatchConfig) -> float:
+    # The contribution of _legal_form_reason.
+    if not fa.forms or not fb.forms:
+        return 0.0
+    if fa.forms & fb.forms or fa.form_countries & fb.form_countries:
+        return 0.0
+    return config.legal_form_disagree
+
+
+def _words_alike(fa: IdentityFeatures, fb: IdentityFeatures, config: MatchConfig) -> int:
+    """At least the number of word pairs that _soft_jaccard can match: the fewer, of words of
+    *fa* and of words of *fb*, that have a word on the other side within ``token_threshold``
+    (by edit similarity, or loose similarity times ``loose_factor``)."""
+    threshold = config.token_threshold - _MARGIN
+    loose_factor = config.loose_factor
+    alike_b: set[int] = set()
+    alike_a = 0
+    for x, loose_x in zip(fa.words, fa.loose_words, strict=True):
+        found = False
+        for j, (y, loose_y) in enumerate(zip(fb.words, fb.loose_words, strict=True)):
+            if (
+                x == y
+                or OSA.normalized_similarity(x, y) >= threshold
+                or loose_factor * OSA.normalized_similarity(loose_x, loose_y) >= threshold
+            ):
+                found = True
+                alike_b.add(j)
+        alike_a += found
+    return min(alike_a, len(alike_b))
+
+
+def _may_reach(
+    a: CompanyIdentity, b: CompanyIdentity, config: MatchConfig, band: MatchBand
+) -> bool:
+    """``False`` only when :func:`match_companies` of *a* and *b* provably scores below *band*
+    (``match`` or ``review``); then scoring them is not needed.
+
+    The bound: every signal but the name is computed exactly (ids in a scheme both sides have
+    are not bounded: the pair is scored), and the name similarity is bounded from above by the
+    most each of its parts can reach. Equal name keys give 1. An acronym reading is possible
+    only when a short word of one side spells consecutive initials of the other's words; then
+    the pair is scored. The spelling without spaces is computed exactly. The weighted word
+    Jaccard ``matched / (shared + unmatched)`` is at most ``k / (la + lb - k)`` for ``la`` and
+    ``lb`` content words of which at most ``k`` pairs are within ``token_threshold`` of each
+    other (each pair adds at most its weight to ``matched`` and ``shared``, at most 1, and the
+    quotient grows with ``shared``). The score grows with the evidence and the evidence with
+    the name similarity, so a bound below the band's threshold proves the verdict.
+    """
+    threshold = config.review_threshold if band is MatchBand.REVIEW else config.match_threshold
+    fa, fb = a._features, b._features
+    if fa.schemes & fb.schemes:
+        return True  # ids may decide alone
+    if config.extra_free_mail:
+        domain = _domain_reason(a, b, config).contribution
+    else:
+        domain = _domain_points(fa, fb, config)
+    country = _country_points(fa, fb, config)
+    legal = _legal_form_points(fa, fb, config)
+    prior = config.prior
+
+    def reaches_with(name: float) -> bool:
+        return _score(prior + math.fsum((0.0, domain, name, country, legal))) >= threshold
+
+    def reaches(sim: float) -> bool:
+        return reaches_with(_name_points(sim + _MARGIN, config))
+
+    if not reaches(1.0):
+        return False  # not even equal names would do
+    if reaches_with(_name_points(0.0, config)) or fa.key == fb.key:
+        return True  # the least a name adds would do (similarity is never below 0), or it is 1
+    for short, long in ((fa, fb), (fb, fa)):
+        for token in short.acronym_words:
+            if token not in long.tokens and (
+                token in long.initials[0] or token in long.initials[1]
+            ):
+                return True  # an acronym reading is possible
+    if fa.token_count != fb.token_count and reaches(_spelling(fa.joined, fb.joined, config)):
+        return True
+    total = len(fa.words) + len(fb.words)
+    most = min(len(fa.words), len(fb.words))
+    if not reaches(most / (total - most)):
+        return False
+    alike = _words_alike(fa, fb, config)
+    return reaches(alike / (total - alike))
