@@ -28,6 +28,7 @@ Examples:
 from __future__ import annotations
 
 from prmcore.conflicts.blocking import BlockingConfig, BlockingIndex, blocking_keys
+from prmcore.conflicts.dedup import DuplicatePair, find_duplicates
 from prmcore.conflicts.detector import (
     Conflict,
     ConflictClass,
@@ -104,6 +105,7 @@ __all__ = [
     "DealRegistrationService",
     "DealStatus",
     "Decision",
+    "DuplicatePair",
     "DetectorConfig",
     "FirstToRegister",
     "HigherLevelWins",
@@ -120,6 +122,7 @@ __all__ = [
     "blocking_keys",
     "could_match",
     "due_for_expiry",
+    "find_duplicates",
     "FREE_MAIL_DOMAINS",
     "FREE_MAIL_FAMILIES",
     "GENERIC_WORDS",

@@ -51,9 +51,10 @@ class IdentityFeatures:
         words: The content words (:data:`~prmcore.conflicts.STOPWORDS` left out unless the
             name is nothing else), in order.
         loose_words: Each content word after loose phonetic folding.
+        word_facts: For each content word: it, its loose spelling and their lengths.
         acronym_words: The content words that may be an acronym (2 to 8 letters).
         initials: The initials of the words without stopwords, and of all words.
-        joined: The words without spaces.
+        joined: The words without spaces; ``loose_joined``: after loose folding.
         domains: The identity domains; ``labels``: their first labels.
         schemes: The id schemes present.
         forms: The legal-form labels; ``form_countries``: the countries that use any.
@@ -70,10 +71,12 @@ class IdentityFeatures:
         "joined",
         "key",
         "labels",
+        "loose_joined",
         "loose_words",
         "schemes",
         "token_count",
         "tokens",
+        "word_facts",
         "words",
     )
 
@@ -85,12 +88,17 @@ class IdentityFeatures:
         self.token_count = len(tokens)
         self.words = _content(tokens)
         self.loose_words = tuple(_loose(word) for word in self.words)
+        self.word_facts = tuple(
+            (word, loose, len(word), len(loose))
+            for word, loose in zip(self.words, self.loose_words, strict=True)
+        )
         self.acronym_words = tuple(w for w in self.words if 2 <= len(w) <= 8 and w.isalpha())
         self.initials = (
             "".join(t[0] for t in tokens if t not in STOPWORDS),
             "".join(t[0] for t in tokens),
         )
         self.joined = "".join(tokens)
+        self.loose_joined = _loose(self.joined)
         self.domains = frozenset(identity.domains)
         self.labels = frozenset(d.split(".", 1)[0] for d in identity.domains)
         self.schemes = frozenset(scheme for scheme, _ in identity.ids)

@@ -41,7 +41,7 @@ Examples:
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -78,11 +78,6 @@ class BlockingConfig(Validated):
         c.integer("max_candidates", self.max_candidates, minimum=1)
 
 
-def _deletions(word: str) -> Iterator[str]:
-    for i in range(len(word)):
-        yield word[:i] + word[i + 1 :]
-
-
 def blocking_keys(ref: CompanyRef) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The blocking keys of *ref*: ``(strong, name)``.
 
@@ -104,22 +99,20 @@ def blocking_keys(ref: CompanyRef) -> tuple[tuple[str, ...], tuple[str, ...]]:
     parts = identity.name
     # The content words and their loose spellings, kept with the identity for matching too.
     features = identity._features
-    name: set[str] = set()
+    name = {f"t:{word}" for word in features.words}
+    name.update(f"a:{word}" for word in features.acronym_words)
     if parts.acronym is not None:
         name.add(f"a:{parts.acronym}")
-    words = features.words
-    for word in words:
-        name.add(f"t:{word}")
-        if 2 <= len(word) <= 8 and word.isalpha():
-            name.add(f"a:{word}")
     if len(parts.tokens) > 1:
         name.add(f"t:{features.joined}")
+    words = features.words
     loose = dict(zip(words, features.loose_words, strict=True))
     longest = sorted(words, key=lambda w: (-len(w), w))[:_DELETION_MAX_WORDS]
     for word in longest:
         name.add(f"x:{loose[word]}")
         if len(word) >= _DELETION_MIN:
-            name.update(f"x:{variant}" for variant in _deletions(word))
+            # Each spelling with one letter deleted.
+            name.update([f"x:{word[:i]}{word[i + 1 :]}" for i in range(len(word))])
     return tuple(strong), tuple(sorted(name))
 
 
@@ -157,19 +150,6 @@ class BlockingIndex:
     def __contains__(self, entry: object) -> bool:
         return entry in self._slots
 
-    def _file(self, slot: int, key: int) -> None:
-        block = self._blocks.get(key)
-        if block is None:
-            self._blocks[key] = slot
-        elif isinstance(block, int):
-            if block != slot:
-                self._blocks[key] = [block, slot]
-        elif block[-1] != slot:
-            # Slots only grow, so a block's list is sorted and this slot, if filed already
-            # (a key shared by the strong and the name keys), is its last: checking the end
-            # keeps filing O(1), where a membership test made loading quadratic in block size.
-            block.append(slot)
-
     def _unfile(self, slot: int, key: int) -> None:
         block = self._blocks.get(key)
         if block is None:  # pragma: no cover - a key filed twice for one slot
@@ -199,10 +179,24 @@ class BlockingIndex:
         self._slots[entry] = slot
         self._names[slot] = entry
         strong, name = blocking_keys(ref)
-        keys = (tuple({hash(k) for k in strong}), tuple({hash(k) for k in name}))
+        # The name keys' hashes as candidates() computes them, so that candidates_of() of an
+        # entry returns exactly what candidates() of its ref returns.
+        keys = (tuple(set(map(hash, strong))), tuple(map(hash, name)))
         self._keys[slot] = keys
+        blocks = self._blocks
         for key in keys[0] + keys[1]:
-            self._file(slot, key)
+            # A block is one slot or a list of them. Slots only grow, so a block's list is
+            # sorted and this slot, if filed already (a key shared by the strong and the name
+            # keys), is its last: checking the end keeps filing O(1), where a membership test
+            # made loading quadratic in block size.
+            block = blocks.get(key)
+            if block is None:
+                blocks[key] = slot
+            elif isinstance(block, int):
+                if block != slot:
+                    blocks[key] = [block, slot]
+            elif block[-1] != slot:
+                block.append(slot)
 
     def add_many(self, entries: Iterable[tuple[str, CompanyRef]]) -> int:
         """:meth:`add` each ``(entry, ref)``; return how many were added."""
@@ -244,21 +238,43 @@ class BlockingIndex:
                 f"BlockingIndex.candidates needs a CompanyRef, got {type(ref).__name__}"
             )
         strong, name = blocking_keys(ref)
+        slots = self._query(set(map(hash, strong)), list(map(hash, name)))
+        return sorted(self._names[slot] for slot in slots)
+
+    def candidates_of(self, entry: str) -> list[str]:
+        """The candidates of an entry in the index, from the keys it was filed under: the same
+        as :meth:`candidates` of the ref it was added with (the entry itself included), without
+        computing the keys again.
+
+        Raises:
+            KeyError: *entry* is not in the index.
+        """
+        slots = self._query(*self._keys[self._slots[entry]])
+        return sorted(self._names[slot] for slot in slots)
+
+    def _query(self, strong: Iterable[int], name: Iterable[int]) -> list[int]:
+        """The candidates' slots (unordered) for these key hashes; see :meth:`candidates`."""
         sure: set[int] = set()
-        for key in {hash(k) for k in strong}:
+        for key in strong:
             sure.update(self._block(key))
         # The blocks themselves, not copies: a common word's block is skipped unread, and
         # copying it only to learn its size cost more than the rest of the query.
         found = self._blocks
         blocks: list[Sequence[int]] = []
-        for k in name:
-            filed = found.get(hash(k))
+        for key in name:
+            filed = found.get(key)
             if filed is not None:
                 blocks.append((filed,) if isinstance(filed, int) else filed)
         limit = self._config.max_block_size
         usable = [b for b in blocks if len(b) <= limit]
         if not usable and blocks:
             usable = [min(blocks, key=len)]
+        if not usable:
+            return list(sure)
+        named = set().union(*usable)
+        named -= sure
+        if len(named) <= self._config.max_candidates:
+            return [*sure, *named]  # all of them: no ranking needed
         # Each shared key counts by how rare it is (1 / block size), so that a rare word or a
         # typo of one outweighs many shared common words.
         weight: dict[int, float] = {}
@@ -268,12 +284,9 @@ class BlockingIndex:
                 weight[slot] = weight.get(slot, 0.0) + share
         for slot in sure:
             weight.pop(slot, None)
-        if len(weight) > self._config.max_candidates:
-            ranked = sorted(weight, key=lambda s: (-weight[s], self._names[s]))
-            chosen = ranked[: self._config.max_candidates]
-        else:
-            chosen = list(weight)
-        return sorted(self._names[slot] for slot in (*sure, *chosen))
+        ranked = sorted(weight, key=lambda s: (-weight[s], self._names[s]))
+        chosen = ranked[: self._config.max_candidates]
+        return [*sure, *chosen]
 
     def block_sizes(self) -> dict[str, int]:
         """How many keys the index holds and how large its blocks are, for reports."""

@@ -48,7 +48,7 @@ from prmcore.conflicts.matching import (
     CompanyMatch,
     MatchBand,
     MatchConfig,
-    _may_reach,
+    _Bound,
     could_match,
     match_companies,
 )
@@ -328,6 +328,7 @@ class ConflictDetector:
         self._accounts: dict[str, tuple[Account, CompanyRef]] = {}
         self._opportunities: dict[str, Opportunity] = {}
         self._territories: dict[str, frozenset[str]] = {}
+        self._bounds: tuple[DetectorConfig, _Bound] | None = None
 
     # -- what it knows ------------------------------------------------------------------------
 
@@ -440,11 +441,18 @@ class ConflictDetector:
             return as_of, as_of + self.rules.window
         return registration.claim_window(self.rules)
 
+    def _bound(self) -> _Bound:
+        # Built again only when the settings were replaced.
+        bound = self._bounds
+        if bound is None or bound[0] is not self.config or bound[1].config is not self.match_config:
+            wanted = MatchBand.REVIEW if self.config.report_review else MatchBand.MATCH
+            bound = self._bounds = (self.config, _Bound(self.match_config, wanted))
+        return bound[1]
+
     def _same_customer(self, a: CompanyRef, b: CompanyRef) -> CompanyMatch | None:
         # The exact bound first (a pair it turns down is not scored: it could not reach the
         # band reported), then the screen, then the full score.
-        wanted = MatchBand.REVIEW if self.config.report_review else MatchBand.MATCH
-        if not _may_reach(a.identity, b.identity, self.match_config, wanted):
+        if not self._bound().may_reach(a.identity, b.identity):
             return None
         if self.config.screen and not could_match(a, b):
             return None

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import enum
 import math
+from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import attrs
@@ -592,105 +594,211 @@ def could_match(a: CompanyRef, b: CompanyRef) -> bool:
 _MARGIN = 1e-9
 
 
-def _domain_points(fa: IdentityFeatures, fb: IdentityFeatures, config: MatchConfig) -> float:
-    # The contribution of _domain_reason, for configs without extra free-mail domains.
-    if not fa.domains or not fb.domains:
-        return 0.0
-    if fa.domains & fb.domains:
-        return config.domain_agree
-    if fa.labels & fb.labels:
-        return config.domain_label_agree
-    return config.domain_disagree
-
-
-def _country_points(fa: IdentityFeatures, fb: IdentityFeatures, config: MatchConfig) -> float:
-    # The contribution of _country_reason.
-    if fa.country is None or fb.country is None:
-        return 0.0
-    return config.country_agree if fa.country == fb.country else config.country_disagree
-
-
-def _legal_form_points(fa: IdentityFeatures, fb: IdentityFeatures, config: MatchConfig) -> float:
-    # The contribution of _legal_form_reason.
-    if not fa.forms or not fb.forms:
-        return 0.0
-    if fa.forms & fb.forms or fa.form_countries & fb.form_countries:
-        return 0.0
-    return config.legal_form_disagree
-
-
-def _words_alike(fa: IdentityFeatures, fb: IdentityFeatures, config: MatchConfig) -> int:
-    """At least the number of word pairs that _soft_jaccard can match: the fewer, of words of
-    *fa* and of words of *fb*, that have a word on the other side within ``token_threshold``
-    (by edit similarity, or loose similarity times ``loose_factor``)."""
-    threshold = config.token_threshold - _MARGIN
-    loose_factor = config.loose_factor
+def _alike_words_reach(
+    fa: IdentityFeatures, fb: IdentityFeatures, threshold: float, loose_factor: float, wanted: int
+) -> bool:
+    """Whether _soft_jaccard can match *wanted* word pairs of *fa* and *fb*: it matches at
+    most the fewer, of words of *fa* and of words of *fb*, that have a word on the other side
+    within *threshold* by edit similarity, or by loose similarity times *loose_factor*. Either
+    similarity is at most the shorter length over the longer (an edit distance is at least
+    the difference of the lengths), which rules most word pairs out without computing it."""
+    spare = len(fa.words) - wanted  # words of fa that may lack a partner
+    # The length test is looser by far more than its rounding, so it never rules out a pair
+    # that the similarity itself would let through.
+    by_length = threshold - 1e-12
     alike_b: set[int] = set()
-    alike_a = 0
-    for x, loose_x in zip(fa.words, fa.loose_words, strict=True):
+    b_facts = tuple(enumerate(fb.word_facts))
+    for x, loose_x, size_x, loose_size_x in fa.word_facts:
         found = False
-        for j, (y, loose_y) in enumerate(zip(fb.words, fb.loose_words, strict=True)):
+        for j, (y, loose_y, size_y, loose_size_y) in b_facts:
+            if x == y:
+                found = True
+                alike_b.add(j)
+                continue
+            short, long = (size_x, size_y) if size_x < size_y else (size_y, size_x)
+            if short >= by_length * long and OSA.normalized_similarity(x, y) >= threshold:
+                found = True
+                alike_b.add(j)
+                continue
+            short, long = (
+                (loose_size_x, loose_size_y)
+                if loose_size_x < loose_size_y
+                else (loose_size_y, loose_size_x)
+            )
             if (
-                x == y
-                or OSA.normalized_similarity(x, y) >= threshold
-                or loose_factor * OSA.normalized_similarity(loose_x, loose_y) >= threshold
+                loose_factor * short >= by_length * long
+                and loose_factor * OSA.normalized_similarity(loose_x, loose_y) >= threshold
             ):
                 found = True
                 alike_b.add(j)
-        alike_a += found
-    return min(alike_a, len(alike_b))
+        if not found:
+            spare -= 1
+            if spare < 0:
+                return False
+    return len(alike_b) >= wanted
+
+
+class _Bound:
+    """Whether :func:`match_companies` of two companies can reach a band, decided without
+    scoring when it provably cannot; built once per config and band.
+
+    :meth:`may_reach` is ``False`` only when the score is provably below the band's
+    threshold. The bound: every signal but the name is computed exactly (ids in a scheme both
+    sides have are not bounded: the pair is scored), and the name similarity is bounded from
+    above by the most each of its parts can reach. Equal name keys give 1. An acronym reading
+    is possible only when a short word of one side spells consecutive initials of the other's
+    words; then the pair is scored. The spelling without spaces is computed exactly. The
+    weighted word Jaccard ``matched / (shared + unmatched)`` is at most ``k / (la + lb - k)``
+    for ``la`` and ``lb`` content words of which at most ``k`` pairs are within
+    ``token_threshold`` of each other (each pair adds at most its weight, at most 1, to
+    ``matched`` and ``shared``, and the quotient grows with ``shared``). The score never
+    falls as the evidence grows, nor the evidence as the name similarity grows, so a bound
+    below the threshold proves the verdict.
+    """
+
+    __slots__ = (
+        "_any",
+        "_config",
+        "_least",
+        "_least_name",
+        "_margin",
+        "_most_name",
+        "_name_terms",
+    )
+
+    def __init__(self, config: MatchConfig, band: MatchBand) -> None:
+        self._config = config
+        threshold = config.review_threshold if band is MatchBand.REVIEW else config.match_threshold
+        self._least = _least_evidence(threshold)
+        self._any = self._least == -math.inf  # any evidence reaches the band
+        # A margin far above the rounding of a sum of a few floats keeps the bound on the
+        # safe side of it (the scale: the largest magnitudes in the sum).
+        scale = 0.0 if self._any else abs(self._least)
+        scale += abs(config.prior) + config.name_weight - config.name_floor
+        scale += config.domain_agree + config.domain_label_agree - config.domain_disagree
+        scale += config.country_agree - config.country_disagree - config.legal_form_disagree
+        self._margin = 1e-9 * (1.0 + scale)
+        self._most_name = _name_points(1.0 + _MARGIN, config)
+        self._name_terms = (
+            config.name_weight,
+            config.name_pivot,
+            1 - config.name_pivot,
+            config.name_floor,
+        )
+        # The similarity is never below 0, so the name never adds less than this.
+        self._least_name = _name_points(0.0, config)
+
+    @property
+    def config(self) -> MatchConfig:
+        return self._config
+
+    def may_reach(self, a: CompanyIdentity, b: CompanyIdentity) -> bool:
+        """False only when match_companies(a, b) provably scores below the band."""
+        return bool(self.reachable(a, (b,)))
+
+    def reachable(self, a: CompanyIdentity, others: Sequence[CompanyIdentity]) -> list[int]:
+        """The positions in *others* of those whose match with *a* may reach the band: all
+        but those for which match_companies(a, other) provably scores below it."""
+        if self._any:
+            return list(range(len(others)))
+        config = self._config
+        a_features = a._features
+        schemes, domains, labels = a_features.schemes, a_features.domains, a_features.labels
+        country, forms, form_countries = (
+            a_features.country,
+            a_features.forms,
+            a_features.form_countries,
+        )
+        base = self._least - config.prior - self._margin
+        extra = bool(config.extra_free_mail)
+        most_name, least_name = self._most_name, self._least_name
+        found = []
+        for i, b in enumerate(others):
+            fb = b._features
+            if schemes & fb.schemes:
+                found.append(i)  # ids may decide alone
+                continue
+            # The name points needed for the evidence (the prior plus every contribution)
+            # to reach the least evidence of the band; the other contributions are those of
+            # _domain_reason, _country_reason and _legal_form_reason, computed here from the
+            # features (written out: this runs for every candidate pair).
+            need = base
+            if extra:
+                need -= _domain_reason(a, b, config).contribution
+            elif domains and fb.domains:
+                if domains & fb.domains:
+                    need -= config.domain_agree
+                elif labels & fb.labels:
+                    need -= config.domain_label_agree
+                else:
+                    need -= config.domain_disagree
+            if country is not None and fb.country is not None:
+                need -= config.country_agree if country == fb.country else config.country_disagree
+            if forms and fb.forms and not (forms & fb.forms or form_countries & fb.form_countries):
+                need -= config.legal_form_disagree
+            if most_name < need:
+                continue  # not even equal names would do
+            if least_name >= need or self._name_may_reach(a_features, fb, need):
+                found.append(i)
+        return found
+
+    def _name_may_reach(self, fa: IdentityFeatures, fb: IdentityFeatures, need: float) -> bool:
+        """Whether the name's points may reach *need*."""
+        config = self._config
+        if fa.key == fb.key:
+            return True
+        for short, long in ((fa, fb), (fb, fa)):
+            for token in short.acronym_words:
+                if token not in long.tokens and (
+                    token in long.initials[0] or token in long.initials[1]
+                ):
+                    return True  # an acronym reading is possible
+        if fa.token_count != fb.token_count:
+            # _spelling of the names without spaces, with the loose spellings kept.
+            compact = (
+                1.0 if fa.joined == fb.joined else OSA.normalized_similarity(fa.joined, fb.joined)
+            )
+            if compact < config.loose_factor:
+                loose = OSA.normalized_similarity(fa.loose_joined, fb.loose_joined)
+                compact = max(compact, config.loose_factor * loose)
+            if _name_points(compact + _MARGIN, config) >= need:
+                return True
+        # The weighted word Jaccard: the fewest word pairs whose bound would do, if any.
+        total = len(fa.words) + len(fb.words)
+        w, pivot, span, floor = self._name_terms
+        for wanted in range(min(len(fa.words), len(fb.words)) + 1):
+            # _name_points of the bound, written out (the same operations).
+            if max(w * (wanted / (total - wanted) + _MARGIN - pivot) / span, floor) >= need:
+                break
+        else:
+            return False  # not even every word matched would do
+        threshold = config.token_threshold - _MARGIN
+        return _alike_words_reach(fa, fb, threshold, config.loose_factor, wanted)
 
 
 def _may_reach(
     a: CompanyIdentity, b: CompanyIdentity, config: MatchConfig, band: MatchBand
 ) -> bool:
-    """``False`` only when :func:`match_companies` of *a* and *b* provably scores below *band*
-    (``match`` or ``review``); then scoring them is not needed.
+    """``False`` only when :func:`match_companies` of *a* and *b* provably scores below
+    *band* (``match`` or ``review``); see :class:`_Bound`."""
+    return _Bound(config, band).may_reach(a, b)
 
-    The bound: every signal but the name is computed exactly (ids in a scheme both sides have
-    are not bounded: the pair is scored), and the name similarity is bounded from above by the
-    most each of its parts can reach. Equal name keys give 1. An acronym reading is possible
-    only when a short word of one side spells consecutive initials of the other's words; then
-    the pair is scored. The spelling without spaces is computed exactly. The weighted word
-    Jaccard ``matched / (shared + unmatched)`` is at most ``k / (la + lb - k)`` for ``la`` and
-    ``lb`` content words of which at most ``k`` pairs are within ``token_threshold`` of each
-    other (each pair adds at most its weight to ``matched`` and ``shared``, at most 1, and the
-    quotient grows with ``shared``). The score grows with the evidence and the evidence with
-    the name similarity, so a bound below the band's threshold proves the verdict.
-    """
-    threshold = config.review_threshold if band is MatchBand.REVIEW else config.match_threshold
-    fa, fb = a._features, b._features
-    if fa.schemes & fb.schemes:
-        return True  # ids may decide alone
-    if config.extra_free_mail:
-        domain = _domain_reason(a, b, config).contribution
-    else:
-        domain = _domain_points(fa, fb, config)
-    country = _country_points(fa, fb, config)
-    legal = _legal_form_points(fa, fb, config)
-    prior = config.prior
 
-    def reaches_with(name: float) -> bool:
-        return _score(prior + math.fsum((0.0, domain, name, country, legal))) >= threshold
-
-    def reaches(sim: float) -> bool:
-        return reaches_with(_name_points(sim + _MARGIN, config))
-
-    if not reaches(1.0):
-        return False  # not even equal names would do
-    if reaches_with(_name_points(0.0, config)) or fa.key == fb.key:
-        return True  # the least a name adds would do (similarity is never below 0), or it is 1
-    for short, long in ((fa, fb), (fb, fa)):
-        for token in short.acronym_words:
-            if token not in long.tokens and (
-                token in long.initials[0] or token in long.initials[1]
-            ):
-                return True  # an acronym reading is possible
-    if fa.token_count != fb.token_count and reaches(_spelling(fa.joined, fb.joined, config)):
-        return True
-    total = len(fa.words) + len(fb.words)
-    most = min(len(fa.words), len(fb.words))
-    if not reaches(most / (total - most)):
-        return False
-    alike = _words_alike(fa, fb, config)
-    return reaches(alike / (total - alike))
+@lru_cache(maxsize=64)
+def _least_evidence(threshold: float) -> float:
+    """The least evidence whose score (:func:`_score`) reaches *threshold*: ``-inf`` when any
+    does, ``inf`` when none does. The score never falls as the evidence grows, so bisection
+    over floats finds the exact boundary."""
+    low, high = -750.0, 750.0  # the score is clamped at +-700: 0 below, 1 above
+    if _score(low) >= threshold:
+        return -math.inf
+    if _score(high) < threshold:
+        return math.inf
+    while True:
+        middle = (low + high) / 2
+        if middle in (low, high):
+            return high
+        if _score(middle) >= threshold:
+            high = middle
+        else:
+            low = middle

@@ -131,3 +131,20 @@ def test_incremental_changes_equal_a_rebuild(
     assert index.block_sizes() == rebuilt.block_sizes()
     for entry, ref in model.items():
         assert entry in index.candidates(ref)  # an entry is always its own candidate
+
+
+@pytest.mark.parametrize("config", [BlockingConfig(), BlockingConfig(3, 2)])
+def test_candidates_of_an_entry_are_the_candidates_of_its_ref(config: BlockingConfig) -> None:
+    index = BlockingIndex(config)
+    refs = {}
+    for i, pair in enumerate(labelled_pairs()[:400]):
+        refs[f"a-{i}"], refs[f"b-{i}"] = pair.a, pair.b
+    for entry, ref in refs.items():
+        index.add(entry, ref)
+    for entry in list(refs)[::3]:
+        index.remove(entry)
+        del refs[entry]
+    assert all(index.candidates_of(entry) == index.candidates(ref) for entry, ref in refs.items())
+    assert any(len(index.candidates(ref)) > 1 for ref in refs.values())
+    with pytest.raises(KeyError):
+        index.candidates_of("a-0")  # removed

@@ -19,9 +19,8 @@ from prmcore.conflicts import (
     RegistrationRules,
     match_companies,
 )
-from prmcore.conflicts import detector as detector_module
 from prmcore.conflicts._evaluation import labelled_pairs
-from prmcore.conflicts.matching import _may_reach
+from prmcore.conflicts.matching import _Bound, _may_reach
 
 AT = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
 RULES = RegistrationRules()
@@ -174,7 +173,7 @@ def test_a_detector_with_the_bound_reports_what_scoring_every_candidate_reports(
     bounded.load(stored)
     with_bound = [bounded.check(reg, AT) for reg in new]
 
-    monkeypatch.setattr(detector_module, "_may_reach", lambda *args: True)
+    monkeypatch.setattr(_Bound, "may_reach", lambda self, a, b: True)
     unbounded = ConflictDetector(RULES, config)
     unbounded.load(stored)
     without_bound = [unbounded.check(reg, AT) for reg in new]
