@@ -38,7 +38,7 @@ def _loose(text: str) -> str:
 
 def _content(tokens: tuple[str, ...]) -> tuple[str, ...]:
     words = tuple(t for t in tokens if t not in STOPWORDS)
-    return words or tokens
+    return tokens if not words or len(words) == len(tokens) else words
 
 
 class IdentityFeatures:
@@ -46,7 +46,7 @@ class IdentityFeatures:
 
     Attributes:
         key: The name key.
-        tokens: The words of the key, as a set.
+        tokens: The words of the key.
         token_count: How many words the key has.
         words: The content words (:data:`~prmcore.conflicts.STOPWORDS` left out unless the
             name is nothing else), in order.
@@ -57,7 +57,7 @@ class IdentityFeatures:
         joined: The words without spaces; ``loose_joined``: after loose folding.
         domains: The identity domains; ``labels``: their first labels.
         schemes: The id schemes present.
-        forms: The legal-form labels; ``form_countries``: the countries that use any.
+        forms: The legal-form labels; ``form_countries``: the countries that use any (a set).
         country: The country, or ``None``.
     """
 
@@ -81,29 +81,38 @@ class IdentityFeatures:
     )
 
     def __init__(self, identity: CompanyIdentity) -> None:
+        # Tuples, shared with the identity or between companies where they are equal: kept
+        # for every stored company, they should cost little memory and give the garbage
+        # collector nothing to follow.
         name = identity.name
         tokens = name.tokens
         self.key = name.key
-        self.tokens = frozenset(tokens)
+        self.tokens = tokens
         self.token_count = len(tokens)
-        self.words = _content(tokens)
-        self.loose_words = tuple(_loose(word) for word in self.words)
+        self.words = words = _content(tokens)
+        loose = tuple(_loose(word) for word in words)
+        self.loose_words = words if loose == words else loose
         self.word_facts = tuple(
-            (word, loose, len(word), len(loose))
-            for word, loose in zip(self.words, self.loose_words, strict=True)
+            (word, loose_word, len(word), len(loose_word))
+            for word, loose_word in zip(words, self.loose_words, strict=True)
         )
-        self.acronym_words = tuple(w for w in self.words if 2 <= len(w) <= 8 and w.isalpha())
+        acronyms = tuple(w for w in words if 2 <= len(w) <= 8 and w.isalpha())
+        self.acronym_words = words if acronyms == words else acronyms
         self.initials = (
             "".join(t[0] for t in tokens if t not in STOPWORDS),
             "".join(t[0] for t in tokens),
         )
         self.joined = "".join(tokens)
         self.loose_joined = _loose(self.joined)
-        self.domains = frozenset(identity.domains)
-        self.labels = frozenset(d.split(".", 1)[0] for d in identity.domains)
-        self.schemes = frozenset(scheme for scheme, _ in identity.ids)
-        self.forms = frozenset(name.legal_forms)
-        self.form_countries: frozenset[str] = frozenset().union(
-            *map(legal_form_countries, name.legal_forms)
-        )
+        self.domains = identity.domains
+        self.labels = tuple(d.split(".", 1)[0] for d in identity.domains)
+        self.schemes = tuple(scheme for scheme, _ in identity.ids)
+        self.forms = name.legal_forms
+        self.form_countries = _form_countries(name.legal_forms)
         self.country = identity.country
+
+
+@lru_cache(maxsize=1024)
+def _form_countries(forms: tuple[str, ...]) -> frozenset[str]:
+    # Few combinations of legal forms occur: one set for each, shared.
+    return frozenset().union(*map(legal_form_countries, forms))

@@ -703,19 +703,18 @@ class _Bound:
             return list(range(len(others)))
         config = self._config
         a_features = a._features
-        schemes, domains, labels = a_features.schemes, a_features.domains, a_features.labels
-        country, forms, form_countries = (
-            a_features.country,
-            a_features.forms,
-            a_features.form_countries,
-        )
+        # Sets of this side's facts, once for all the others (whose facts are tuples).
+        schemes = frozenset(a_features.schemes)
+        domains, labels = frozenset(a_features.domains), frozenset(a_features.labels)
+        forms, form_countries = frozenset(a_features.forms), a_features.form_countries
+        country = a_features.country
         base = self._least - config.prior - self._margin
         extra = bool(config.extra_free_mail)
         most_name, least_name = self._most_name, self._least_name
         found = []
         for i, b in enumerate(others):
             fb = b._features
-            if schemes & fb.schemes:
+            if schemes and not schemes.isdisjoint(fb.schemes):
                 found.append(i)  # ids may decide alone
                 continue
             # The name points needed for the evidence (the prior plus every contribution)
@@ -726,15 +725,20 @@ class _Bound:
             if extra:
                 need -= _domain_reason(a, b, config).contribution
             elif domains and fb.domains:
-                if domains & fb.domains:
+                if not domains.isdisjoint(fb.domains):
                     need -= config.domain_agree
-                elif labels & fb.labels:
+                elif not labels.isdisjoint(fb.labels):
                     need -= config.domain_label_agree
                 else:
                     need -= config.domain_disagree
             if country is not None and fb.country is not None:
                 need -= config.country_agree if country == fb.country else config.country_disagree
-            if forms and fb.forms and not (forms & fb.forms or form_countries & fb.form_countries):
+            if (
+                forms
+                and fb.forms
+                and forms.isdisjoint(fb.forms)
+                and form_countries.isdisjoint(fb.form_countries)
+            ):
                 need -= config.legal_form_disagree
             if most_name < need:
                 continue  # not even equal names would do
@@ -786,14 +790,12 @@ def _may_reach(
 
 @lru_cache(maxsize=64)
 def _least_evidence(threshold: float) -> float:
-    """The least evidence whose score (:func:`_score`) reaches *threshold*: ``-inf`` when any
-    does, ``inf`` when none does. The score never falls as the evidence grows, so bisection
-    over floats finds the exact boundary."""
+    """The least evidence whose score (:func:`_score`) reaches *threshold* (at most 1, as
+    every threshold is): ``-inf`` when any does. The score never falls as the evidence grows,
+    so bisection over floats finds the exact boundary."""
     low, high = -750.0, 750.0  # the score is clamped at +-700: 0 below, 1 above
     if _score(low) >= threshold:
         return -math.inf
-    if _score(high) < threshold:
-        return math.inf
     while True:
         middle = (low + high) / 2
         if middle in (low, high):

@@ -32,6 +32,7 @@ CONFIGS = (
     MatchConfig(prior=1.5, name_floor=-1.0, domain_disagree=-2.0, country_disagree=0.0),
     MatchConfig(name_pivot=0.5, name_weight=3.0, legal_form_disagree=0.0, token_threshold=0.0),
     MatchConfig(extra_free_mail=("acme.com",), ids_decide=False),
+    MatchConfig(review_threshold=0.0),  # every pair reaches review
 )
 
 
