@@ -389,10 +389,12 @@ class ProgramEvaluator:
             if evaluations
             else []
         )
-        quick = self._quick(partner_id, as_of, given, affiliations, current_level, history, kept)
+        # Both paths may read the affiliations, so a one-shot iterable is read into a list.
+        mine = affiliations if isinstance(affiliations, list | tuple) else list(affiliations)
+        quick = self._quick(partner_id, as_of, given, mine, current_level, history, kept)
         if quick is not None:
             return quick
-        return self._checked(partner_id, as_of, given, affiliations, current_level, history, kept)
+        return self._checked(partner_id, as_of, given, mine, current_level, history, kept)
 
     # -- the quick path -----------------------------------------------------------------------
 

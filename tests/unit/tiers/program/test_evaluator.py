@@ -463,3 +463,31 @@ def test_the_evaluator_keeps_what_it_was_built_with() -> None:
     assert (result.decision.kind, result.level_id) == (DecisionKind.PROMOTE, "l0")
     assert result.report.qualified_level_id == "l0"
     assert result.compliance.results == ()
+
+
+def test_affiliations_may_be_read_once() -> None:
+    """A generator of affiliations is read once and serves both the quick path and the full
+    checks: a bad item is reported at its place."""
+    catalog = CertificationCatalog(
+        [CertificationType("t0", "T0", Duration(years=1))]  # type: ignore[arg-type]
+    )
+    program = Program(
+        "prog",
+        "Program",
+        METRICS,
+        [ProgramLevel("l0", "Level 0", 0), ProgramLevel("l1", "L1", 1, [Requirement("head_a", 1)])],
+    )
+    award = CertificationAward("a-1", "u-1", "t0", AS_OF, AS_OF)  # type: ignore[arg-type]
+    evaluator = ProgramEvaluator(
+        program,
+        LevelPolicy(),
+        catalog,
+        [award],
+        [CertifiedHeadcount("head_a", "t0")],  # type: ignore[arg-type]
+    )
+    works = Affiliation("f-1", "u-1", "p-1", AS_OF)  # type: ignore[arg-type]
+    result = evaluator.evaluate("p-1", AS_OF, {}, (a for a in [works]))
+    assert result.report.qualified_level_id == "l1"  # the one person was counted
+    with pytest.raises(ValidationError) as caught:
+        evaluator.evaluate("p-1", AS_OF, {}, (a for a in [works, "not one"]))  # type: ignore[misc]
+    assert caught.value.paths == ("affiliations[1]",)
