@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import decimal
 import random
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -11,7 +12,7 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from prmcore.money import ConvertedAmount, ExchangeRate, Money, currency_codes
+from prmcore.money import ConvertedAmount, ExchangeRate, Money, _difference, currency_codes
 from prmcore.serialization import from_dict, from_json, to_dict, to_json
 
 CURRENCIES = sorted(currency_codes())
@@ -198,3 +199,34 @@ def test_inverse_is_close_to_the_reciprocal(rate: ExchangeRate) -> None:
     assert (inverse.base, inverse.quote, inverse.as_of) == (rate.quote, rate.base, rate.as_of)
     error = abs(Fraction(inverse.rate) * Fraction(rate.rate) - 1)
     assert error < Fraction(1, 10**32)
+
+
+def _outcome(run: Callable[[], Money]) -> tuple[str, object]:
+    """What a subtraction gives: its result (with the amount's exact digits), or its error."""
+    try:
+        result = run()
+    except Exception as err:  # compared by type and message
+        return type(err).__name__, str(err)
+    assert type(result) is Money
+    return "money", (result.amount.as_tuple(), result.currency, result, hash(result))
+
+
+big = st.builds(
+    lambda coefficient, exponent: Decimal(coefficient).scaleb(exponent),
+    st.integers(-(10**34) + 1, 10**34 - 1),
+    st.integers(-20, -10),
+)
+
+
+@given(
+    st.one_of(decimals(), big, st.just(Decimal("9.99E+23")), st.just(Decimal("-9.99E+23"))),
+    st.one_of(decimals(), big, st.just(Decimal("9.99E+23")), st.just(Decimal("-0.00"))),
+    st.sampled_from(["USD", "EUR", "JPY"]),
+    st.sampled_from(["USD", "EUR"]),
+)
+def test_the_fast_difference_is_the_operator(
+    a: Decimal, b: Decimal, currency_a: str, currency_b: str
+) -> None:
+    left, right = Money(a, currency_a), Money(b, currency_b)
+    assert _outcome(lambda: _difference(left, right)) == _outcome(lambda: left - right)
+    assert _outcome(lambda: _difference(left, left)) == _outcome(lambda: left - left)

@@ -34,7 +34,7 @@ import attrs
 
 from prmcore._checks import Checks
 from prmcore.errors import NotFoundError, ValidationError
-from prmcore.money import Money
+from prmcore.money import Money, _difference
 from prmcore.tiers.metrics import Metric, MetricKind, MetricValue, PartnerMetrics
 from prmcore.tiers.program import SCORE_CONTEXT, CompositeScore, Program, ProgramLevel
 
@@ -279,7 +279,7 @@ def _requirement(
         shortfall = metric.zero()
     elif isinstance(threshold, Money):
         assert isinstance(value, Money)
-        shortfall = threshold - value
+        shortfall = _difference(threshold, value)
     elif metric.kind is MetricKind.COUNT:
         shortfall = int(threshold - value)  # type: ignore[operator]
     else:
@@ -357,39 +357,6 @@ def _plan(program: Program) -> tuple[_Rung, ...]:
     return plan
 
 
-def _requirements(
-    lines: tuple[_Line, ...], values: Mapping[str, MetricValue]
-) -> tuple[tuple[RequirementResult, ...], bool]:
-    """Each line's result, and whether every one is met."""
-    results = []
-    every = True
-    for metric_id, threshold, least, zero, money, count, missing, shared in lines:
-        # Values fit their metric (checked), so a money metric's value is Money.
-        value: Any = values.get(metric_id, _MISSING)
-        result: RequirementResult | None
-        if value is _MISSING:
-            result = missing
-        elif type(value) is int and value in _SHARED_INTS:
-            result = shared.get(value)
-            if result is None:
-                result = shared[value] = _result(metric_id, threshold, least, zero, count, value)
-        else:
-            met = (value.amount if money else value) >= least
-            shortfall: Any
-            if met:
-                shortfall = zero
-            elif money:
-                shortfall = threshold - value
-            elif count:
-                shortfall = int(threshold - value)
-            else:
-                shortfall = Decimal(threshold) - Decimal(value)  # type: ignore[arg-type]
-            result = RequirementResult(metric_id, met, value, threshold, shortfall, True)
-        every = every and result.met
-        results.append(result)
-    return tuple(results), every
-
-
 def _result(
     metric_id: str, threshold: Any, least: Any, zero: MetricValue, count: bool, value: int
 ) -> RequirementResult:
@@ -409,20 +376,52 @@ def _judge(
     program: Program, partner_id: str, as_of: dt.date, values: Mapping[str, MetricValue]
 ) -> EligibilityReport:
     """The report for checked *values* (what :func:`eligibility` returns once its inputs
-    passed their checks)."""
+    passed their checks). Every partner of a batch comes through here, so each level's
+    requirements are judged in the loop itself."""
     results = []
     top = -1
     i = -1
+    get = values.get
     for level, lines, fixed in _plan(program):
         i += 1
         if fixed is not None:
             result = fixed  # immutable: one result serves every partner
         else:
-            requirements, qualified = _requirements(lines, values)
+            requirements = []
+            qualified = True
+            for metric_id, threshold, least, zero, money, count, missing, shared in lines:
+                # Values fit their metric (checked), so a money metric's value is Money.
+                value: Any = get(metric_id, _MISSING)
+                line: RequirementResult | None
+                if value is _MISSING:
+                    line = missing
+                elif type(value) is int and value in _SHARED_INTS:
+                    line = shared.get(value)
+                    if line is None:
+                        line = shared[value] = _result(
+                            metric_id, threshold, least, zero, count, value
+                        )
+                else:
+                    met = (value.amount if money else value) >= least
+                    shortfall: Any
+                    if met:
+                        shortfall = zero
+                    elif money:
+                        shortfall = _difference(threshold, value)  # type: ignore[arg-type]
+                    elif count:
+                        shortfall = int(threshold - value)
+                    else:
+                        shortfall = Decimal(threshold) - Decimal(value)  # type: ignore[arg-type]
+                    line = RequirementResult(metric_id, met, value, threshold, shortfall, True)
+                if not line.met:
+                    qualified = False
+                requirements.append(line)
             composite = level.composite
             scored = None if composite is None else _composite(program, composite, values)
             qualified = qualified and (scored is None or scored.met)
-            result = LevelResult(level.id, level.name, level.rank, qualified, requirements, scored)
+            result = LevelResult(
+                level.id, level.name, level.rank, qualified, tuple(requirements), scored
+            )
         if result.qualified:
             top = i
         results.append(result)

@@ -90,6 +90,8 @@ _LIMIT = int(MAX_MAGNITUDE)
 _NO_VALUES: Mapping[str, MetricValue] = {}
 _CHANGES = (DecisionKind.PROMOTE, DecisionKind.DEMOTE)
 _ON = operator.attrgetter("on")
+_NEW = object.__new__
+_SET = object.__setattr__
 
 
 @attrs.frozen
@@ -192,6 +194,30 @@ def _quick_fit(kind: MetricKind, currency: str | None, value: object) -> bool:
             return 0 <= value <= 100
         return -_LIMIT < value < _LIMIT
     return False
+
+
+def _decision(
+    partner_id: str,
+    kind: DecisionKind,
+    from_level: str | None,
+    to_level: str | None,
+    effective_on: dt.date | None,
+    reason: str,
+    proposed: DecisionKind | None,
+) -> LevelDecision:
+    """The :class:`LevelDecision` the constructor builds from these fields, which are already
+    in their final form and valid together (the kind, target, date, reason and proposal of a
+    decision built before, a checked partner id and current level): nothing is converted or
+    checked again."""
+    decision: LevelDecision = _NEW(LevelDecision)
+    _SET(decision, "partner_id", partner_id)
+    _SET(decision, "kind", kind)
+    _SET(decision, "from_level", from_level)
+    _SET(decision, "to_level", to_level)
+    _SET(decision, "effective_on", effective_on)
+    _SET(decision, "reason", reason)
+    _SET(decision, "proposed", proposed)
+    return decision
 
 
 def _values_problems(err: ValidationError) -> ValidationError:
@@ -503,35 +529,35 @@ class ProgramEvaluator:
         qualified = report.qualified_level_id
         key = (current_level, since, as_of, qualified, earlier)
         known = self._decisions.get(key)
-        token = _TRUSTED.set(True)  # built from checked values: not checked again
-        try:
-            if known is None:
-                found = [*kept, LevelEvaluation(as_of, qualified)]
-                found.sort(key=_ON)
-                decision = _Decider(
-                    self._policy,
-                    self._program.ladder,
-                    self._position,
-                    current_level,
-                    partner_id,
-                    since,
-                    found,  # type: ignore[arg-type]
-                    as_of,
-                ).decide()
-                if len(self._decisions) >= 4096:  # never grow without bound
-                    self._decisions.clear()
-                self._decisions[key] = (
-                    decision.kind,
-                    decision.to_level,
-                    decision.effective_on,
-                    decision.reason,
-                    decision.proposed,
-                )
-                return decision
+        if known is not None:
             kind, to_level, effective_on, reason, proposed = known
-            return LevelDecision(
+            return _decision(
                 partner_id, kind, current_level, to_level, effective_on, reason, proposed
             )
+        token = _TRUSTED.set(True)  # built from checked values: not checked again
+        try:
+            found = [*kept, LevelEvaluation(as_of, qualified)]
+            found.sort(key=_ON)
+            decision = _Decider(
+                self._policy,
+                self._program.ladder,
+                self._position,
+                current_level,
+                partner_id,
+                since,
+                found,  # type: ignore[arg-type]
+                as_of,
+            ).decide()
+            if len(self._decisions) >= 4096:  # never grow without bound
+                self._decisions.clear()
+            self._decisions[key] = (
+                decision.kind,
+                decision.to_level,
+                decision.effective_on,
+                decision.reason,
+                decision.proposed,
+            )
+            return decision
         finally:
             _TRUSTED.reset(token)
 

@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -31,6 +32,7 @@ from prmcore.tiers import (
     CompositeScore,
     DecisionKind,
     LevelChange,
+    LevelDecision,
     LevelEvaluation,
     LevelHistory,
     LevelPolicy,
@@ -44,6 +46,7 @@ from prmcore.tiers import (
     decide,
     eligibility,
 )
+from prmcore.tiers.evaluator import _decision
 
 AS_OF = dt.date(2026, 6, 30)
 TYPES = ["t0", "t1", "t2"]
@@ -491,3 +494,29 @@ def test_affiliations_may_be_read_once() -> None:
     with pytest.raises(ValidationError) as caught:
         evaluator.evaluate("p-1", AS_OF, {}, (a for a in [works, "not one"]))  # type: ignore[misc]
     assert caught.value.paths == ("affiliations[1]",)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        ("acme", DecisionKind.PROMOTE, "silver", "gold", dt.date(2026, 7, 1), "qualified", None),
+        ("acme", DecisionKind.HOLD, None, None, None, "not qualified", None),
+        (
+            "p-2",
+            DecisionKind.PENDING,
+            "gold",
+            "silver",
+            dt.date(2026, 9, 1),
+            "r",
+            DecisionKind.DEMOTE,
+        ),
+    ],
+)
+def test_a_decision_from_known_fields_is_the_constructed_one(fields: tuple[Any, ...]) -> None:
+    built = _decision(*fields)
+    constructed = LevelDecision(*fields)
+    assert type(built) is LevelDecision
+    assert built == constructed
+    assert hash(built) == hash(constructed)
+    assert repr(built) == repr(constructed)
+    assert attrs.astuple(built, recurse=False) == fields
