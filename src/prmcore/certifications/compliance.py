@@ -188,15 +188,19 @@ class AwardIndex:
         hold it on *as_of*, sorted by id."""
         slots = self._slots(type_ids)
         found: list[list[PersonId]] = [[] for _ in type_ids]
-        by_person = self._by_person
+        held_by = self._by_person.get
+        until = self._until
         for person in sorted(people):  # sorted once: each list is filled in order
-            for award in by_person.get(person, ()):
+            held = held_by(person)
+            if held is None:
+                continue
+            for award in held:
                 counts_for = slots[award.type_id]
                 # Grace only matters after expiry, so its end is computed only then.
                 if (
                     counts_for
                     and award.earned_on <= as_of
-                    and (as_of <= award.expires_on or as_of <= self._until(award))
+                    and (as_of <= award.expires_on or as_of <= until(award))
                 ):
                     for k in counts_for:
                         holders = found[k]
