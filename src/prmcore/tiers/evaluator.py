@@ -162,17 +162,30 @@ def certification_requirements(
     program: Program, counted: Mapping[str, CertificationTypeId], level_id: str | None
 ) -> list[CertificationRequirement]:
     """The certification requirements of *level_id*: each of its requirements on a metric in
-    *counted* (metric id to certification type) with a positive whole threshold, as "at least
-    *threshold* people holding the type". Empty for ``None`` or a level not in *program*."""
+    *counted* (metric id to certification type) with a positive whole threshold (an ``int``,
+    or a ``Decimal`` such as ``Decimal(2)`` or ``Decimal("2.0")``), as "at least *threshold*
+    people holding the type". Empty for ``None`` or a level not in *program*."""
     if level_id is None or level_id not in {level.id for level in program.levels}:
         return []
     found = []
     for requirement in program.level(level_id).requirements:
         type_id = counted.get(requirement.metric_id)
-        threshold = requirement.threshold
-        if type_id is not None and isinstance(threshold, int) and threshold > 0:
-            found.append(CertificationRequirement(type_id, threshold))
+        least = _whole(requirement.threshold)
+        if type_id is not None and least is not None and least > 0:
+            found.append(CertificationRequirement(type_id, least))
     return found
+
+
+def _whole(threshold: object) -> int | None:
+    """A threshold as an ``int`` when it is a whole number (an ``int``, or a finite whole
+    ``Decimal``), else ``None`` (Money, a fraction)."""
+    if isinstance(threshold, int) and not isinstance(threshold, bool):
+        return threshold
+    if isinstance(threshold, Decimal) and threshold.is_finite():
+        whole = threshold.to_integral_value()
+        if threshold == whole:
+            return int(whole)
+    return None
 
 
 def _quick_fit(kind: MetricKind, currency: str | None, value: object) -> bool:
@@ -509,7 +522,7 @@ class ProgramEvaluator:
         missing = [r.type_id for r in needed if r.type_id not in holders]
         if missing:
             holders.update(zip(missing, index._holders(people, missing, as_of), strict=True))
-        results = tuple(CertificationResult(r, holders[r.type_id]) for r in needed)
+        results = tuple([CertificationResult(r, holders[r.type_id]) for r in needed])
         report_now = ComplianceReport(partner_id, as_of, results)  # type: ignore[arg-type]
         return PartnerEvaluation(partner_id, report, decision, level, report_now)  # type: ignore[arg-type]
 

@@ -46,7 +46,7 @@ from prmcore.tiers import (
     decide,
     eligibility,
 )
-from prmcore.tiers.evaluator import _decision
+from prmcore.tiers.evaluator import _decision, certification_requirements
 
 AS_OF = dt.date(2026, 6, 30)
 TYPES = ["t0", "t1", "t2"]
@@ -87,7 +87,7 @@ def thresholds(metric_id: str) -> st.SearchStrategy[Any]:
     if kind == "money":
         return st.integers(0, 2_000).map(lambda n: Money(n * 100, "USD"))
     if kind == "count":
-        return st.integers(0, 5) | st.just(Decimal(2))
+        return st.integers(0, 5) | st.sampled_from([Decimal(2), Decimal("3.0"), Decimal(0)])
     if kind == "percentage":
         return st.integers(0, 100) | st.decimals(0, 100, places=1)
     return st.integers(0, 50) | st.decimals(0, 50, places=2)
@@ -304,8 +304,11 @@ def one_by_one(case: dict[str, Any], partner: dict[str, Any]) -> PartnerEvaluati
     if level is not None:
         for requirement in program.level(level).requirements:
             threshold = requirement.threshold
-            if requirement.metric_id in types and isinstance(threshold, int) and threshold > 0:
-                needed.append(CertificationRequirement(types[requirement.metric_id], threshold))
+            whole = not isinstance(threshold, Money) and threshold == int(threshold)
+            if requirement.metric_id in types and whole and threshold > 0:
+                needed.append(
+                    CertificationRequirement(types[requirement.metric_id], int(threshold))
+                )
     return PartnerEvaluation(
         pid, report, decision, level, compliance(pid, needed, mine, index, catalog, as_of)
     )
@@ -466,6 +469,55 @@ def test_the_evaluator_keeps_what_it_was_built_with() -> None:
     assert (result.decision.kind, result.level_id) == (DecisionKind.PROMOTE, "l0")
     assert result.report.qualified_level_id == "l0"
     assert result.compliance.results == ()
+
+
+@pytest.mark.parametrize("threshold", [Decimal(2), Decimal("2.0"), Decimal("0.2E+1")])
+def test_a_whole_decimal_head_count_is_a_certification_requirement(threshold: Decimal) -> None:
+    """A count threshold written as a whole Decimal requires that many certified people, as
+    an int does: the level is not left without its certification requirement."""
+    catalog = CertificationCatalog(
+        [CertificationType("t0", "T0", Duration(years=1))]  # type: ignore[arg-type]
+    )
+    program = Program(
+        "prog",
+        "Program",
+        METRICS,
+        [
+            ProgramLevel("l0", "Level 0", 0),
+            ProgramLevel("l1", "Level 1", 1, [Requirement("head_a", threshold)]),
+        ],
+    )
+    headcounts = [CertifiedHeadcount("head_a", "t0")]  # type: ignore[arg-type]
+    award = CertificationAward("a-1", "u-1", "t0", AS_OF, AS_OF)  # type: ignore[arg-type]
+    policy = LevelPolicy(grace_months=3)
+    evaluator = ProgramEvaluator(program, policy, catalog, [award], headcounts)
+    expected = [CertificationRequirement("t0", 2)]  # type: ignore[arg-type]
+    assert evaluator.certification_requirements("l1") == expected
+    assert certification_requirements(program, {"head_a": "t0"}, "l1") == expected  # type: ignore[dict-item]
+    one = Affiliation("f-1", "u-1", "p-1", AS_OF)  # type: ignore[arg-type]
+    result = evaluator.evaluate("p-1", AS_OF, {}, [one], current_level="l1")
+    assert result.level_id == "l1"  # one person short, but demotion waits for the grace
+    assert [(r.required, r.held, r.gap) for r in result.compliance.results] == [(2, 1, 1)]
+    assert not result.compliance.compliant
+
+
+def test_fractions_and_money_are_no_head_count_requirement() -> None:
+    program = Program(
+        "prog",
+        "Program",
+        METRICS,
+        [
+            ProgramLevel("l0", "Level 0", 0, [Requirement("revenue", Money(5, "USD"))]),
+            ProgramLevel("l1", "Level 1", 1, [Requirement("csat", Decimal("2.5"))]),
+            ProgramLevel("l2", "Level 2", 2, [Requirement("head_a", Decimal(0))]),
+        ],
+    )
+    counted: Any = {"revenue": "t0", "csat": "t0", "head_a": "t0"}
+    assert [certification_requirements(program, counted, lv) for lv in ("l0", "l1", "l2")] == [
+        [],
+        [],
+        [],
+    ]
 
 
 def test_affiliations_may_be_read_once() -> None:
