@@ -95,6 +95,7 @@ class AwardIndex:
         by_person: dict[PersonId, list[CertificationAward]] = {}
         get = by_person.get
         items: Sequence[object] = awards if isinstance(awards, list | tuple) else list(awards)
+        count = len(items)  # every item is filed once (any bad item raises below)
         for award in items:  # checked: callers may pass anything
             if not isinstance(award, CertificationAward) or award.type_id not in known:
                 by_person.clear()
@@ -114,7 +115,6 @@ class AwardIndex:
             elif award.type_id not in known:
                 c.add(f"awards[{i}].type_id", f"unknown certification type {award.type_id!r}")
         c.done()
-        count = sum(len(held) for held in by_person.values())
         self._catalog = catalog
         self._by_person = by_person
         self._count = count

@@ -32,6 +32,7 @@ from typing import Any
 
 import attrs
 
+from prmcore._build import slot_setters
 from prmcore._checks import Checks
 from prmcore.errors import NotFoundError, ValidationError
 from prmcore.money import Money, _difference
@@ -256,6 +257,86 @@ class LevelGap:
     sentence: str
 
 
+# -- building results on the hot path -------------------------------------------------------------
+
+_NEW = object.__new__
+(_RR_METRIC, _RR_MET, _RR_VALUE, _RR_THRESHOLD, _RR_SHORTFALL, _RR_SUPPLIED) = slot_setters(
+    RequirementResult, ("metric_id", "met", "value", "threshold", "shortfall", "supplied")
+)
+(_LR_ID, _LR_NAME, _LR_RANK, _LR_QUALIFIED, _LR_REQUIREMENTS, _LR_COMPOSITE) = slot_setters(
+    LevelResult, ("level_id", "name", "rank", "qualified", "requirements", "composite")
+)
+(_ER_PROGRAM, _ER_PARTNER, _ER_AS_OF, _ER_LEVELS, _ER_QUALIFIED, _ER_NEXT, _ER_METRICS) = (
+    slot_setters(
+        EligibilityReport,
+        (
+            "program_id",
+            "partner_id",
+            "as_of",
+            "levels",
+            "qualified_level_id",
+            "next_level_id",
+            "metrics",
+        ),
+    )
+)
+
+
+def _requirement_result(
+    metric_id: str, met: bool, value: Any, threshold: Any, shortfall: Any
+) -> RequirementResult:
+    """``RequirementResult(metric_id, met, value, threshold, shortfall, True)``, built field by
+    field (see :mod:`prmcore._build`)."""
+    result: RequirementResult = _NEW(RequirementResult)
+    _RR_METRIC(result, metric_id)
+    _RR_MET(result, met)
+    _RR_VALUE(result, value)
+    _RR_THRESHOLD(result, threshold)
+    _RR_SHORTFALL(result, shortfall)
+    _RR_SUPPLIED(result, True)
+    return result
+
+
+def _level_result(
+    level_id: str,
+    name: str,
+    rank: int,
+    qualified: bool,
+    requirements: tuple[RequirementResult, ...],
+    composite: CompositeResult | None,
+) -> LevelResult:
+    """``LevelResult(...)`` of these fields, built field by field."""
+    result: LevelResult = _NEW(LevelResult)
+    _LR_ID(result, level_id)
+    _LR_NAME(result, name)
+    _LR_RANK(result, rank)
+    _LR_QUALIFIED(result, qualified)
+    _LR_REQUIREMENTS(result, requirements)
+    _LR_COMPOSITE(result, composite)
+    return result
+
+
+def _eligibility_report(
+    program_id: str,
+    partner_id: str,
+    as_of: dt.date,
+    levels: tuple[LevelResult, ...],
+    qualified_level_id: str | None,
+    next_level_id: str | None,
+    metrics: tuple[Metric, ...],
+) -> EligibilityReport:
+    """``EligibilityReport(...)`` of these fields, built field by field."""
+    report: EligibilityReport = _NEW(EligibilityReport)
+    _ER_PROGRAM(report, program_id)
+    _ER_PARTNER(report, partner_id)
+    _ER_AS_OF(report, as_of)
+    _ER_LEVELS(report, levels)
+    _ER_QUALIFIED(report, qualified_level_id)
+    _ER_NEXT(report, next_level_id)
+    _ER_METRICS(report, metrics)
+    return report
+
+
 # -- evaluation ---------------------------------------------------------------------------------
 
 
@@ -412,21 +493,21 @@ def _judge(
                         shortfall = int(threshold - value)
                     else:
                         shortfall = Decimal(threshold) - Decimal(value)  # type: ignore[arg-type]
-                    line = RequirementResult(metric_id, met, value, threshold, shortfall, True)
+                    line = _requirement_result(metric_id, met, value, threshold, shortfall)
                 if not line.met:
                     qualified = False
                 requirements.append(line)
             composite = level.composite
             scored = None if composite is None else _composite(program, composite, values)
             qualified = qualified and (scored is None or scored.met)
-            result = LevelResult(
+            result = _level_result(
                 level.id, level.name, level.rank, qualified, tuple(requirements), scored
             )
         if result.qualified:
             top = i
         results.append(result)
     following = results[top + 1].level_id if top + 1 < len(results) else None
-    return EligibilityReport(
+    return _eligibility_report(
         program.id,
         partner_id,
         as_of,

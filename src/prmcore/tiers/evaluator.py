@@ -52,6 +52,7 @@ from typing import Any
 
 import attrs
 
+from prmcore._build import slot_setters
 from prmcore._checks import _ID_RE, _TRUSTED, Checks, Validated, to_tuple
 from prmcore.certifications import (
     AwardIndex,
@@ -91,7 +92,6 @@ _NO_VALUES: Mapping[str, MetricValue] = {}
 _CHANGES = (DecisionKind.PROMOTE, DecisionKind.DEMOTE)
 _ON = operator.attrgetter("on")
 _NEW = object.__new__
-_SET = object.__setattr__
 
 
 @attrs.frozen
@@ -209,6 +209,20 @@ def _quick_fit(kind: MetricKind, currency: str | None, value: object) -> bool:
     return False
 
 
+(_LD_PARTNER, _LD_KIND, _LD_FROM, _LD_TO, _LD_ON, _LD_REASON, _LD_PROPOSED) = slot_setters(
+    LevelDecision,
+    ("partner_id", "kind", "from_level", "to_level", "effective_on", "reason", "proposed"),
+    final_values=True,
+)
+(_CR_REQUIREMENT, _CR_PEOPLE) = slot_setters(CertificationResult, ("requirement", "people"))
+(_CP_PARTNER, _CP_AS_OF, _CP_RESULTS) = slot_setters(
+    ComplianceReport, ("partner_id", "as_of", "results")
+)
+(_PE_PARTNER, _PE_REPORT, _PE_DECISION, _PE_LEVEL, _PE_COMPLIANCE) = slot_setters(
+    PartnerEvaluation, ("partner_id", "report", "decision", "level_id", "compliance")
+)
+
+
 def _decision(
     partner_id: str,
     kind: DecisionKind,
@@ -221,16 +235,54 @@ def _decision(
     """The :class:`LevelDecision` the constructor builds from these fields, which are already
     in their final form and valid together (the kind, target, date, reason and proposal of a
     decision built before, a checked partner id and current level): nothing is converted or
-    checked again."""
+    checked again (see :mod:`prmcore._build`)."""
     decision: LevelDecision = _NEW(LevelDecision)
-    _SET(decision, "partner_id", partner_id)
-    _SET(decision, "kind", kind)
-    _SET(decision, "from_level", from_level)
-    _SET(decision, "to_level", to_level)
-    _SET(decision, "effective_on", effective_on)
-    _SET(decision, "reason", reason)
-    _SET(decision, "proposed", proposed)
+    _LD_PARTNER(decision, partner_id)
+    _LD_KIND(decision, kind)
+    _LD_FROM(decision, from_level)
+    _LD_TO(decision, to_level)
+    _LD_ON(decision, effective_on)
+    _LD_REASON(decision, reason)
+    _LD_PROPOSED(decision, proposed)
     return decision
+
+
+def _certification_result(
+    requirement: CertificationRequirement, people: tuple[PersonId, ...]
+) -> CertificationResult:
+    """``RequirementResult(requirement, people)`` of the certifications, built field by field."""
+    result: CertificationResult = _NEW(CertificationResult)
+    _CR_REQUIREMENT(result, requirement)
+    _CR_PEOPLE(result, people)
+    return result
+
+
+def _compliance_report(
+    partner_id: str, as_of: dt.date, results: tuple[CertificationResult, ...]
+) -> ComplianceReport:
+    """``ComplianceReport(partner_id, as_of, results)``, built field by field."""
+    report: ComplianceReport = _NEW(ComplianceReport)
+    _CP_PARTNER(report, partner_id)
+    _CP_AS_OF(report, as_of)
+    _CP_RESULTS(report, results)
+    return report
+
+
+def _partner_evaluation(
+    partner_id: str,
+    report: EligibilityReport,
+    decision: LevelDecision,
+    level_id: str | None,
+    compliance: ComplianceReport,
+) -> PartnerEvaluation:
+    """``PartnerEvaluation(...)`` of these fields, built field by field."""
+    evaluation: PartnerEvaluation = _NEW(PartnerEvaluation)
+    _PE_PARTNER(evaluation, partner_id)
+    _PE_REPORT(evaluation, report)
+    _PE_DECISION(evaluation, decision)
+    _PE_LEVEL(evaluation, level_id)
+    _PE_COMPLIANCE(evaluation, compliance)
+    return evaluation
 
 
 def _values_problems(err: ValidationError) -> ValidationError:
@@ -522,9 +574,9 @@ class ProgramEvaluator:
         missing = [r.type_id for r in needed if r.type_id not in holders]
         if missing:
             holders.update(zip(missing, index._holders(people, missing, as_of), strict=True))
-        results = tuple([CertificationResult(r, holders[r.type_id]) for r in needed])
-        report_now = ComplianceReport(partner_id, as_of, results)  # type: ignore[arg-type]
-        return PartnerEvaluation(partner_id, report, decision, level, report_now)  # type: ignore[arg-type]
+        results = tuple([_certification_result(r, holders[r.type_id]) for r in needed])
+        report_now = _compliance_report(partner_id, as_of, results)
+        return _partner_evaluation(partner_id, report, decision, level, report_now)
 
     def _decide(
         self,
