@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
+from prmcore._build import slot_setters
 from prmcore.domain import Agreement, Lead, Partner
 from prmcore.domain.ids import PartnerId
 from prmcore.errors import ValidationError
@@ -161,12 +162,12 @@ class RoutingDecision:
         }
 
 
-def _slot_setters() -> tuple[Callable[[RoutingDecision, Any], None], ...]:
-    return tuple(getattr(RoutingDecision, a.name).__set__ for a in attrs.fields(RoutingDecision))
-
-
 (_lead_id, _outcome, _partner_id, _territory_id, _reason, _model_id, _model_version, _attempt,
- _rotation, _load, _trace) = _slot_setters()  # fmt: skip
+ _rotation, _load, _trace) = slot_setters(
+    RoutingDecision,
+    ("lead_id", "outcome", "partner_id", "territory_id", "reason", "model_id", "model_version",
+     "attempt", "rotation", "load", "trace"),
+)  # fmt: skip
 _new = object.__new__
 
 
